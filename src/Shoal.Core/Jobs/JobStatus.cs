@@ -1,0 +1,9 @@
+namespace Shoal.Core.Jobs;
+
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}

@@ -1,0 +1,7 @@
+namespace Shoal.Core.Jobs;
+
+public enum Platform
+{
+    Linux,
+    Windows,
+}

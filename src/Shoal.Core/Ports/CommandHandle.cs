@@ -1,0 +1,3 @@
+namespace Shoal.Core.Ports;
+
+public sealed record CommandHandle(string WorkerId, string CommandId);

@@ -1,0 +1,3 @@
+namespace Shoal.Core.Ports;
+
+public sealed record QueueMessage(string MessageId, string ReceiptHandle, string Body, int ReceiveCount, DateTimeOffset SentAt);

@@ -1,0 +1,9 @@
+namespace Shoal.Core.Ports;
+
+public enum WorkerState
+{
+    Pending,
+    Running,
+    ShuttingDown,
+    Terminated,
+}
