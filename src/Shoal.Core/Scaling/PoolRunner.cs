@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Shoal.Core.Ports;
+using Shoal.Core.Workers;
+
+namespace Shoal.Core.Scaling;
+
+/// <summary>
+/// Runs one pool in one process: the scaler launches workers for the queue's demand, each worker gets
+/// its own <see cref="WorkerLoop"/> (async, no thread per worker), and ingest is polled on the same tick.
+/// Used by `shoal run`; the operator drives the same loops from its Worker controller.
+/// </summary>
+public sealed class PoolRunner : IRetirementGate
+{
+    private readonly WorkerLoopPorts ports;
+    private readonly QueueSettings queueSettings;
+    private readonly PoolSettings pool;
+    private readonly WorkerLoopOptions loopOptions;
+    private readonly PoolRunnerOptions options;
+    private readonly TimeProvider time;
+    private readonly IEngineObserver observer;
+    private readonly IJobIngest? ingest;
+    private readonly ILogger logger;
+    private readonly ConcurrentDictionary<string, WorkerRun> workers = new();
+    private readonly HashSet<string> retiring = [];
+    private readonly SemaphoreSlim wake = new(0);
+    private int launchSequence;
+    private int launched;
+    private int terminated;
+
+    public PoolRunner(
+        WorkerLoopPorts ports,
+        QueueSettings queueSettings,
+        PoolSettings pool,
+        WorkerLoopOptions loopOptions,
+        PoolRunnerOptions options,
+        TimeProvider time,
+        IEngineObserver? observer = null,
+        IJobIngest? ingest = null,
+        ILogger? logger = null)
+    {
+        this.ports = ports;
+        this.queueSettings = queueSettings;
+        this.pool = pool;
+        this.loopOptions = loopOptions;
+        this.options = options;
+        this.time = time;
+        this.observer = observer ?? NullEngineObserver.Instance;
+        this.ingest = ingest;
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    public int WorkersLaunched => Volatile.Read(ref launched);
+
+    public int WorkersTerminated => Volatile.Read(ref terminated);
+
+    public IReadOnlyCollection<WorkerLoop> Workers => workers.Values.Select(w => w.Loop).ToList();
+
+    /// <summary>
+    /// Scales and supervises until cancelled, or, with <paramref name="untilDrained"/>, until the queue
+    /// holds nothing (visible, in flight or delayed), ingest found nothing new, and every worker retired.
+    /// </summary>
+    public async Task RunAsync(bool untilDrained, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var drained = false;
+                try
+                {
+                    drained = await TickAsync(cancellationToken) && untilDrained;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Pool {Pool}: scaling tick failed; trying again", pool.Name);
+                }
+
+                if (drained)
+                {
+                    return;
+                }
+
+                await WaitForTickAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The host is stopping: let every loop notice and return without terminating workers.
+                await Task.WhenAll(workers.Values.Select(w => w.Task));
+            }
+        }
+    }
+
+    /// <summary>Interrupt every worker: running jobs are requeued without spending their budget.</summary>
+    public void InterruptAll(string reason)
+    {
+        foreach (var worker in workers.Values)
+        {
+            worker.Loop.Interrupt(reason);
+        }
+    }
+
+    /// <summary>Waits for every worker loop to end (after <see cref="InterruptAll"/>).</summary>
+    public Task WhenWorkersStoppedAsync() => Task.WhenAll(workers.Values.Select(w => w.Task));
+
+    public bool TryRetire(string workerId)
+    {
+        lock (retiring)
+        {
+            if (workers.Count - retiring.Count - 1 < pool.MinWorkers)
+            {
+                return false;
+            }
+
+            retiring.Add(workerId);
+            return true;
+        }
+    }
+
+    /// <summary>Returns true when there is nothing left to do.</summary>
+    private async Task<bool> TickAsync(CancellationToken cancellationToken)
+    {
+        var ingested = ingest is null ? 0 : await ingest.PollAsync(cancellationToken);
+        var depth = await ports.Queue.GetDepthAsync(cancellationToken);
+        int active;
+        lock (retiring)
+        {
+            active = workers.Count - retiring.Count;
+        }
+
+        var toLaunch = Math.Min(options.MaxLaunchBatch, ScalingPolicy.WorkersToLaunch(depth, active, 0, pool));
+        if (toLaunch > 0)
+        {
+            await LaunchAsync(toLaunch, cancellationToken);
+            return false;
+        }
+
+        return ingested == 0 && depth.IsEmpty && workers.IsEmpty;
+    }
+
+    private async Task LaunchAsync(int count, CancellationToken cancellationToken)
+    {
+        var token = $"{pool.Name}-{Interlocked.Increment(ref launchSequence)}";
+        var infos = await ports.Fleet.LaunchAsync(new LaunchRequest(pool.Name, ports.Queue.Name, count, token), cancellationToken);
+        if (infos.Count < count)
+        {
+            logger.LogInformation("Pool {Pool}: asked for {Count} workers, got {Got}", pool.Name, count, infos.Count);
+        }
+
+        foreach (var info in infos)
+        {
+            Interlocked.Increment(ref launched);
+            var loop = new WorkerLoop(info.WorkerId, ports, queueSettings, pool, loopOptions, time, this, observer, logger);
+            observer.WorkerPhaseChanged(info.WorkerId, WorkerPhase.Launching, info.InstanceType);
+            var run = new WorkerRun(loop);
+            workers[info.WorkerId] = run;
+            run.Task = Task.Run(() => SuperviseAsync(loop, cancellationToken), CancellationToken.None);
+        }
+    }
+
+    private async Task SuperviseAsync(WorkerLoop loop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var exit = await loop.RunAsync(cancellationToken);
+            if (exit.Reason != "HostStopping")
+            {
+                Interlocked.Increment(ref terminated);
+            }
+
+            logger.LogDebug("Worker {Worker} retired: {Reason} after {Jobs} jobs", exit.WorkerId, exit.Reason, exit.JobsDone);
+        }
+        catch (Exception e)
+        {
+            observer.WorkerError(loop.WorkerId, "run", e);
+            logger.LogError(e, "Worker {Worker} stopped unexpectedly", loop.WorkerId);
+        }
+        finally
+        {
+            lock (retiring)
+            {
+                workers.TryRemove(loop.WorkerId, out _);
+                retiring.Remove(loop.WorkerId);
+            }
+
+            wake.Release();
+        }
+    }
+
+    private async Task WaitForTickAsync(CancellationToken cancellationToken)
+    {
+        using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(options.ScaleInterval, time, tick.Token);
+        var woken = wake.WaitAsync(tick.Token);
+        await Task.WhenAny(delay, woken);
+        await tick.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        while (wake.CurrentCount > 0 && await wake.WaitAsync(0, CancellationToken.None))
+        {
+            // Several workers retiring at once need one tick, not one each.
+        }
+    }
+
+    private sealed class WorkerRun(WorkerLoop loop)
+    {
+        public WorkerLoop Loop { get; } = loop;
+
+        public Task Task { get; set; } = Task.CompletedTask;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Shoal.Core.Workers;
+
+internal enum VerdictKind
+{
+    Success,
+    JobFailure,
+    Infrastructure,
+}
