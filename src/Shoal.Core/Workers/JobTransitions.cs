@@ -122,6 +122,17 @@ public static class JobTransitions
         Version = (existing?.Version ?? 0) + 1,
     };
 
+    /// <summary>
+    /// The holder is known to be dead (its process is gone): end its lease now, so the next claim
+    /// counts the lost attempt as an interruption instead of waiting for the lease to run out.
+    /// </summary>
+    public static JobRecord LeaseRevoked(JobRecord current, DateTimeOffset now) => current with
+    {
+        LeaseExpiresAt = now,
+        UpdatedAt = now,
+        Version = current.Version + 1,
+    };
+
     private static JobRecord Requeued(JobRecord current, string reason, string message, DateTimeOffset now) => current with
     {
         Status = JobStatus.Queued,

@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Shoal.Cli.Jobs;
+using Shoal.Cli.Local;
+using Shoal.Cli.Manifests;
+using Shoal.Cli.Output;
+using Shoal.Core.Jobs;
+using Shoal.Core.Scaling;
+using Shoal.Core.Workers;
+using Shoal.Local.Fleet;
+using Shoal.Local.Ingest;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Shoal.Cli.Commands;
+
+/// <summary>
+/// `shoal run`: submits the given jobs (or the bundled example, or nothing when resuming), runs the
+/// engine on local workers until every job is terminal and every worker retired, prints a summary.
+/// </summary>
+internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) : AsyncCommand<RunSettings>
+{
+    private const int DefaultWorkers = 4;
+
+    public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Provider == "aws")
+        {
+            throw new UserException("--provider aws is not available in this build yet: the AWS backend is being built (see the project's issue on the AWS backend); use the embedded local mode (the default)");
+        }
+
+        var time = TimeProvider.System;
+        var clock = Stopwatch.StartNew();
+        var state = new StateDirectory(settings.StateDir);
+        using var runLock = state.Lock();
+        var (queue, pool, ingest) = Configure(settings, state);
+        state.RememberQueue(queue.Name);
+
+        await using var engine = LocalEngine.Open(state, queue.Name, time);
+        var before = await engine.Ledger.GetCountsAsync(queue.Name, cancellationToken);
+        var depth = await engine.Queue.GetDepthAsync(cancellationToken);
+        var jobs = settings.Jobs;
+        var probability = settings.Probability;
+        if (jobs.Length == 0 && before.Jobs == 0 && depth.IsEmpty)
+        {
+            Say(settings, $"No jobs given and nothing to resume in {state.Root}: running the bundled example workload.");
+            jobs = [ExampleWorkload.Extract(state)];
+            probability ??= 0.1;
+        }
+        else if (jobs.Length == 0)
+        {
+            Say(settings, $"Resuming {state.Root}: {before.Queued + before.Running} unfinished jobs, {depth.Visible + depth.InFlight + depth.Delayed} queued messages.");
+        }
+
+        var submitted = 0;
+        if (jobs.Length > 0)
+        {
+            var result = await Submitter.SubmitAsync(JobFileReader.Read(jobs), engine.Queue, engine.Ledger, queue.Defaults, time, cancellationToken);
+            submitted = result.Sent;
+            foreach (var line in result.Skipped)
+            {
+                Warn(settings, line);
+            }
+
+            foreach (var line in result.Invalid)
+            {
+                Warn(settings, $"invalid job, recorded as FAILED InvalidJob: {line}");
+            }
+        }
+
+        var fleetOptions = new LocalFleetOptions
+        {
+            StateDirectory = state.Root,
+            InterruptProbability = probability ?? 0,
+            Seed = settings.Seed,
+        };
+        var recovered = await engine.StartWorkersAsync(fleetOptions, ingest, time, cancellationToken);
+        if (recovered > 0)
+        {
+            Say(settings, $"Recovered {recovered} jobs that were running when the previous run stopped; they run again without spending their retry budget.");
+        }
+
+        var activity = new RunActivity();
+        var runner = new PoolRunner(
+            engine.Ports(), queue, pool, new WorkerLoopOptions(), new PoolRunnerOptions { ScaleInterval = TimeSpan.FromMilliseconds(100) },
+            time, activity, engine.Ingest, loggers.CreateLogger("shoal"));
+
+        var run = runner.RunAsync(untilDrained: true, cancellationToken);
+        await ShowProgressAsync(settings, engine, queue.Name, runner, activity, run, clock);
+        await run;
+
+        var counts = await engine.Ledger.GetCountsAsync(queue.Name, CancellationToken.None);
+        var deadLettered = await engine.Queue.CountAsync(engine.Queue.DeadLetterQueueName, CancellationToken.None);
+        var summary = new RunSummary
+        {
+            Queue = queue.Name,
+            Submitted = counts.Jobs,
+            SubmittedThisRun = submitted,
+            Succeeded = counts.Succeeded,
+            Failed = counts.Failed,
+            Invalid = counts.Invalid,
+            Queued = counts.Queued,
+            Running = counts.Running,
+            Attempts = counts.Attempts,
+            Interruptions = counts.Interruptions,
+            DeadLettered = deadLettered,
+            Recovered = recovered,
+            WorkersLaunched = runner.WorkersLaunched,
+            WorkersTerminated = runner.WorkersTerminated,
+            ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            StateDir = state.Root,
+        };
+
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(CliJson.Serialize(summary));
+        }
+        else
+        {
+            PrintSummary(summary);
+        }
+
+        return 0;
+    }
+
+    private static (QueueSettings Queue, PoolSettings Pool, FolderIngestOptions? Ingest) Configure(RunSettings settings, StateDirectory state)
+    {
+        if (settings.Manifests is null)
+        {
+            var queue = new QueueSettings { Name = "default", Defaults = new JobDefaults { Retry = 3 } };
+            var pool = new PoolSettings
+            {
+                Name = "local",
+                MaxWorkers = settings.Workers ?? DefaultWorkers,
+                IdleTimeout = TimeSpan.FromSeconds(1),
+            };
+            return (queue, pool, new FolderIngestOptions { Directory = state.IngestDirectory, Retry = queue.Defaults.Retry });
+        }
+
+        ManifestSet manifests;
+        try
+        {
+            manifests = ManifestLoader.Load(settings.Manifests);
+        }
+        catch (ManifestException e)
+        {
+            throw new UserException(e.Message);
+        }
+
+        if (manifests.WorkerPools.Count == 0)
+        {
+            throw new UserException($"--manifests {settings.Manifests}: no WorkerPool found; add a WorkerPool (apiVersion shoal.dev/v1alpha1) whose spec.jobQueueRef.name names your JobQueue");
+        }
+
+        if (manifests.WorkerPools.Count > 1)
+        {
+            throw new UserException($"--manifests {settings.Manifests}: {manifests.WorkerPools.Count} WorkerPools found ({string.Join(", ", manifests.WorkerPools.Select(p => p.Metadata.Name))}); `shoal run` drives one pool: keep one in the folder");
+        }
+
+        var workerPool = manifests.WorkerPools[0];
+        var jobQueue = manifests.JobQueueFor(workerPool);
+        var queueSettings = ManifestMapper.ToQueueSettings(jobQueue);
+        var poolSettings = ManifestMapper.ToPoolSettings(workerPool);
+        if (settings.Workers is { } cap)
+        {
+            poolSettings = poolSettings with { MaxWorkers = Math.Min(cap, poolSettings.MaxWorkers), MinWorkers = Math.Min(poolSettings.MinWorkers, cap) };
+        }
+
+        var spec = jobQueue.Spec;
+        var ingestPath = spec.Ingest?.LocalPath is { } local ? Path.GetFullPath(local) : state.IngestDirectory;
+        var ingest = new FolderIngestOptions
+        {
+            Directory = ingestPath,
+            ExecutableSuffix = spec.Ingest?.ExecutableSuffix ?? ".sh",
+            Retry = queueSettings.Defaults.Retry,
+            SuccessString = queueSettings.Defaults.SuccessString,
+            TimeoutSeconds = queueSettings.Defaults.TimeoutSeconds,
+        };
+        return (queueSettings, poolSettings, ingest);
+    }
+
+    private async Task ShowProgressAsync(RunSettings settings, LocalEngine engine, string queueName, PoolRunner runner, RunActivity activity, Task run, Stopwatch clock)
+    {
+        if (settings.Json || !console.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
+        {
+            // Not a terminal: a plain progress line on stderr every few seconds, so long runs in CI or
+            // under nohup still show they are alive.
+            while (!run.IsCompleted)
+            {
+                await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(settings.Json ? 10 : 3)));
+                if (!run.IsCompleted && !settings.Json)
+                {
+                    var counts = await engine.Ledger.GetCountsAsync(queueName, CancellationToken.None);
+                    await Console.Error.WriteLineAsync($"[{clock.Elapsed:mm\\:ss}] {counts.Succeeded} succeeded, {counts.Failed} failed, {counts.Running} running, {counts.Queued} queued; {runner.Workers.Count} workers");
+                }
+            }
+
+            return;
+        }
+
+        await console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var jobs = progress.AddTask("jobs", maxValue: 1);
+                var workers = progress.AddTask("workers", maxValue: 1);
+                while (true)
+                {
+                    var counts = await engine.Ledger.GetCountsAsync(queueName, CancellationToken.None);
+                    var depth = await engine.Queue.GetDepthAsync(CancellationToken.None);
+                    var total = Math.Max(counts.Jobs, counts.Succeeded + counts.Failed + depth.Visible);
+                    jobs.MaxValue = Math.Max(1, total);
+                    jobs.Value = counts.Succeeded + counts.Failed;
+                    jobs.Description = $"[green]{counts.Succeeded} ok[/] [red]{counts.Failed} failed[/] {counts.Running} running {counts.Queued} queued · {counts.Interruptions} interrupted";
+                    var phases = activity.Phases.Values.ToList();
+                    var busy = phases.Count(p => p == WorkerPhase.Running);
+                    workers.MaxValue = Math.Max(1, phases.Count);
+                    workers.Value = busy;
+                    workers.Description = $"workers: {busy} busy / {phases.Count} up · {runner.WorkersLaunched} launched, {runner.WorkersTerminated} retired";
+                    if (run.IsCompleted)
+                    {
+                        jobs.Value = jobs.MaxValue;
+                        jobs.StopTask();
+                        workers.StopTask();
+                        return;
+                    }
+
+                    await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(200)));
+                }
+            });
+
+        foreach (var line in activity.Recent)
+        {
+            console.MarkupLine(line);
+        }
+    }
+
+    private void PrintSummary(RunSummary summary)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("shoal run").AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        table.AddRow("jobs", summary.Submitted.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("[green]succeeded[/]", summary.Succeeded.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("[red]failed[/]", $"{summary.Failed} ({summary.Invalid} invalid)");
+        table.AddRow("attempts", summary.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("interruptions", summary.Interruptions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("workers launched / retired", $"{summary.WorkersLaunched} / {summary.WorkersTerminated}");
+        table.AddRow("elapsed", $"{summary.ElapsedSeconds:0.0} s");
+        console.Write(table);
+        console.MarkupLine($"Inspect with [bold]shoal jobs --state-dir {Markup.Escape(summary.StateDir)}[/] and [bold]shoal job <id> --state-dir {Markup.Escape(summary.StateDir)}[/].");
+    }
+
+    private void Say(RunSettings settings, string line)
+    {
+        if (settings.Json)
+        {
+            Console.Error.WriteLine(line);
+        }
+        else
+        {
+            console.MarkupLine(Markup.Escape(line));
+        }
+    }
+
+    private void Warn(RunSettings settings, string line)
+    {
+        if (settings.Json)
+        {
+            Console.Error.WriteLine("warning: " + line);
+        }
+        else
+        {
+            console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(line));
+        }
+    }
+}

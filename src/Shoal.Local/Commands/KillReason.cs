@@ -1,0 +1,9 @@
+namespace Shoal.Local.Commands;
+
+internal enum KillReason
+{
+    Timeout,
+    Cancel,
+    Reclaim,
+    WorkerStopped,
+}
