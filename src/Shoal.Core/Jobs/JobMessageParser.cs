@@ -9,7 +9,7 @@ namespace Shoal.Core.Jobs;
 /// (the seed's own examples have them), blank success string meaning "no check". Every problem is
 /// reported with the field it is in and what was expected; the parser never throws on bad input.
 /// </summary>
-public static class JobMessageParser
+public static partial class JobMessageParser
 {
     public const int MaxJobIdLength = 1024;
 
@@ -41,7 +41,7 @@ public static class JobMessageParser
         }
         catch (JsonException e)
         {
-            return Invalid(null, $"message is not valid JSON: {e.Message}");
+            return Invalid(SalvageJobId(body), $"message is not valid JSON: {e.Message}");
         }
 
         if (root is not JsonObject obj)
@@ -95,6 +95,19 @@ public static class JobMessageParser
             },
         };
     }
+
+    /// <summary>
+    /// The submitter's own id out of a message too broken to parse, so its failure is recorded under a
+    /// name they know. Null when there is no plain string job_id to be found.
+    /// </summary>
+    private static string? SalvageJobId(string body)
+    {
+        var match = JobIdPattern().Match(body);
+        return match.Success && match.Groups[1].Value.Trim().Length > 0 && match.Groups[1].Value.Length <= MaxJobIdLength ? match.Groups[1].Value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"job_id\"\\s*:\\s*\"([^\"\\\\\\p{Cc}]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex JobIdPattern();
 
     private static JobParseResult Invalid(string? jobId, string error) => new() { JobId = jobId, Errors = [error] };
 
