@@ -239,7 +239,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
 
     private void PrintSummary(RunSummary summary)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("shoal run").AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        var table = new Table().Border(TableBorder.Rounded).Title("shoal run").HideHeaders().AddColumn("").AddColumn(new TableColumn("").RightAligned());
         table.AddRow("jobs", summary.Submitted.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("[green]succeeded[/]", summary.Succeeded.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("[red]failed[/]", $"{summary.Failed} ({summary.Invalid} invalid)");

@@ -6,6 +6,10 @@ namespace Shoal.Core.Ports;
 /// </summary>
 public interface IJobIngest
 {
-    /// <summary>Looks for new uploads once; returns how many jobs it submitted.</summary>
+    /// <summary>
+    /// Looks for new uploads once. Returns how many jobs it submitted plus how many uploads it saw but
+    /// is still waiting on (not yet settled): non-zero means "more may be coming", so a run that stops
+    /// when drained keeps going.
+    /// </summary>
     Task<int> PollAsync(CancellationToken cancellationToken);
 }

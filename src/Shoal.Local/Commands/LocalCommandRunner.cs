@@ -256,9 +256,12 @@ public sealed partial class LocalCommandRunner : ICommandRunner, IDisposable
 
     private void OnWorkerStopped(string workerId)
     {
+        // Raised before the worker's directory is deleted: whatever reason a command already has (a
+        // reclaim sets its own first), it must be dead before its sandbox goes.
         foreach (var command in commands.Values.Where(c => c.WorkerId == workerId))
         {
-            KillFor(command, KillReason.WorkerStopped);
+            _ = command.TrySetReason(KillReason.WorkerStopped);
+            KillGroup(command);
         }
     }
 

@@ -11,7 +11,8 @@ namespace Shoal.Local.Fleet;
 public sealed class LocalWorkerFleet : IWorkerFleet
 {
     private readonly ConcurrentDictionary<string, LocalWorker> workers = new();
-    private readonly ConcurrentDictionary<string, IReadOnlyList<WorkerInfo>> launches = new();
+    // Lazy: GetOrAdd may run its factory for each of two racing callers; only one launch may happen.
+    private readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<WorkerInfo>>> launches = new();
     private readonly LocalFleetOptions options;
     private readonly TimeProvider time;
     private readonly string runId;
@@ -37,23 +38,17 @@ public sealed class LocalWorkerFleet : IWorkerFleet
     public Task<IReadOnlyList<WorkerInfo>> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = launches.GetOrAdd(request.ClientToken, _ =>
+        var launch = launches.GetOrAdd(request.ClientToken, _ => new Lazy<IReadOnlyList<WorkerInfo>>(() => Launch(request.Count)));
+        try
         {
-            var now = time.GetUtcNow();
-            var launched = new List<WorkerInfo>(request.Count);
-            for (var i = 0; i < request.Count; i++)
-            {
-                var id = $"w-{runId}-{Interlocked.Increment(ref sequence):D3}";
-                var directory = Path.Combine(WorkersDirectory, id);
-                Directory.CreateDirectory(directory);
-                var worker = new LocalWorker(id, directory, now, now + options.BootDelay);
-                workers[id] = worker;
-                launched.Add(Describe(worker, now));
-            }
-
-            return launched;
-        });
-        return Task.FromResult(result);
+            return Task.FromResult(launch.Value);
+        }
+        catch
+        {
+            // A failed launch is not remembered: a retry with the same token tries again.
+            launches.TryRemove(new KeyValuePair<string, Lazy<IReadOnlyList<WorkerInfo>>>(request.ClientToken, launch));
+            throw;
+        }
     }
 
     public Task<WorkerInfo?> DescribeAsync(string workerId, CancellationToken cancellationToken) =>
@@ -90,6 +85,23 @@ public sealed class LocalWorkerFleet : IWorkerFleet
 
         WorkerStopped?.Invoke(workerId);
         TryDelete(worker.Directory);
+    }
+
+    private List<WorkerInfo> Launch(int count)
+    {
+        var now = time.GetUtcNow();
+        var launched = new List<WorkerInfo>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var id = $"w-{runId}-{Interlocked.Increment(ref sequence):D3}";
+            var directory = Path.Combine(WorkersDirectory, id);
+            Directory.CreateDirectory(directory);
+            var worker = new LocalWorker(id, directory, now, now + options.BootDelay);
+            workers[id] = worker;
+            launched.Add(Describe(worker, now));
+        }
+
+        return launched;
     }
 
     private static WorkerInfo Describe(LocalWorker worker, DateTimeOffset now) => new()

@@ -70,9 +70,13 @@ public sealed class FolderIngest : IJobIngest
             }
 
             var body = Compose(jobId, file);
+            if (JobMessageParser.Parse(body, new JobDefaults()).Job is not { } job)
+            {
+                continue; // a path no job id can name (a newline in it, over 1024 characters): never sent
+            }
+
             await queue.SendAsync(body, TimeSpan.Zero, cancellationToken);
-            var parsed = JobMessageParser.Parse(body, new JobDefaults());
-            await ledger.TryWriteAsync(null, JobTransitions.Registered(queue.Name, parsed.Job!, body, time.GetUtcNow()), cancellationToken);
+            await ledger.TryWriteAsync(null, JobTransitions.Registered(queue.Name, job, body, time.GetUtcNow()), cancellationToken);
             submitted++;
         }
 
