@@ -242,10 +242,12 @@ public static partial class JobMessageParser
 
     private static int? ReadPositiveInt(JsonObject obj, string field, List<string> errors)
     {
+        var before = errors.Count;
         var value = ReadNonNegativeInt(obj, field, errors);
-        if (value == 0)
+        if (value == 0 || errors.Count > before)
         {
-            errors.Add($"{field} must be a whole number greater than 0, got 0");
+            errors.RemoveRange(before, errors.Count - before);
+            errors.Add($"{field} must be a whole number greater than 0, got {Describe(obj[field])}");
             return null;
         }
 

@@ -119,7 +119,19 @@ public sealed class WorkerLoop
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, drain.Token);
         while (true)
         {
-            var info = await fleet.DescribeAsync(WorkerId, cancellationToken);
+            WorkerInfo? info;
+            try
+            {
+                info = await fleet.DescribeAsync(WorkerId, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A throttled or failing describe is not an answer: ending the loop here would forget a
+                // live worker without terminating it. Ask again until the readiness deadline.
+                observer.WorkerError(WorkerId, "describe", e);
+                info = new WorkerInfo { WorkerId = WorkerId, State = WorkerState.Pending };
+            }
+
             if (info is null || info.State is WorkerState.Terminated or WorkerState.ShuttingDown)
             {
                 return "LostBeforeReady";
@@ -159,6 +171,7 @@ public sealed class WorkerLoop
 
             SetPhase(WorkerPhase.Idle, null);
             var idle = time.GetUtcNow() - lastWork;
+            var wait = Min(pool.IdleTimeout - idle, options.MaxReceiveWait);
             if (idle >= pool.IdleTimeout)
             {
                 // Nothing was visible for this worker for a whole idle timeout: stop paying for it,
@@ -168,8 +181,10 @@ public sealed class WorkerLoop
                     return "Idle";
                 }
 
+                // Kept for the minimum: wait for work (not spin, even with a zero idle timeout) and
+                // ask again after another idle period.
                 lastWork = time.GetUtcNow();
-                continue;
+                wait = options.MaxReceiveWait;
             }
 
             QueueMessage? message;
@@ -177,7 +192,7 @@ public sealed class WorkerLoop
             {
                 try
                 {
-                    var received = await queue.ReceiveAsync(1, queueSettings.LeaseDuration, Min(pool.IdleTimeout - idle, options.MaxReceiveWait), linked.Token);
+                    var received = await queue.ReceiveAsync(1, queueSettings.LeaseDuration, wait, linked.Token);
                     message = received.Count > 0 ? received[0] : null;
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -298,6 +313,13 @@ public sealed class WorkerLoop
     {
         // Record a poison message under the submitter's id if that id is free; never overwrite a real job.
         var existing = parsed.JobId is null ? null : await ledger.GetAsync(parsed.JobId, cancellationToken);
+        if (existing is { Reason: JobReasons.InvalidJob } && existing.Body == message.Body)
+        {
+            // This very message was recorded before and its delete failed: it has its one terminal record.
+            await queue.DeadLetterAsync(message, JobResultJson.Serialize(existing), cancellationToken);
+            return;
+        }
+
         var jobId = parsed.JobId is not null && existing is null ? parsed.JobId : $"invalid-{message.MessageId}";
         var prior = jobId == parsed.JobId ? null : await ledger.GetAsync(jobId, cancellationToken);
         if (prior is { IsTerminal: true })
@@ -383,7 +405,9 @@ public sealed class WorkerLoop
                 }
 
                 await DelayAsync(options.Poll.First, attempt.Token, cancellationToken);
-                continue;
+
+                // Not observed, so presumed still running: keep the lease (and the timeout check) going.
+                status = new CommandStatus(CommandState.Running);
             }
 
             if (status.IsTerminal)
@@ -402,15 +426,26 @@ public sealed class WorkerLoop
             if (now >= nextHeartbeat)
             {
                 var renewed = JobTransitions.Renewed(record, now, queueSettings.LeaseDuration);
-                if (!await ledger.TryWriteAsync(record, renewed, cancellationToken))
+                try
                 {
-                    await LoseLeaseAsync(handle, record);
-                    return;
-                }
+                    if (!await ledger.TryWriteAsync(record, renewed, cancellationToken))
+                    {
+                        await LoseLeaseAsync(handle, record);
+                        return;
+                    }
 
-                record = renewed;
-                await queue.ExtendAsync(message, queueSettings.LeaseDuration, cancellationToken);
-                nextHeartbeat = now + heartbeatEvery;
+                    record = renewed;
+                    await queue.ExtendAsync(message, queueSettings.LeaseDuration, cancellationToken);
+                    nextHeartbeat = now + heartbeatEvery;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Leaving here would orphan a running command while this worker takes new jobs; the
+                    // lease still has two thirds to run, so try again soon.
+                    observer.WorkerError(WorkerId, "heartbeat", e);
+                    logger.LogWarning(e, "Heartbeat of job {JobId} on {Worker} failed; retrying", spec.JobId, WorkerId);
+                    nextHeartbeat = now + options.ErrorBackoff;
+                }
             }
         }
 
