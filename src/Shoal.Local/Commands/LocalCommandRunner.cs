@@ -131,6 +131,7 @@ public sealed partial class LocalCommandRunner : ICommandRunner, IDisposable
         process.StandardInput.Close();
         var command = new LocalCommand(commandId, request.WorkerId, process, outputs);
         commands[commandId] = command;
+        worker.ProcessGroups.Add(process.Id);
         File.WriteAllText(PidFile(commandId), $"{process.Id} {commandId}");
 
         if (request.Timeout is { } timeout)
@@ -262,6 +263,16 @@ public sealed partial class LocalCommandRunner : ICommandRunner, IDisposable
         {
             _ = command.TrySetReason(KillReason.WorkerStopped);
             KillGroup(command);
+        }
+
+        // A job that ended may have left background processes in its group (`server &`): an instance
+        // going away takes them along, and so does a local worker.
+        if (fleet.Find(workerId) is { } worker)
+        {
+            foreach (var group in worker.ProcessGroups)
+            {
+                _ = Kill(-group, SigKill);
+            }
         }
     }
 

@@ -19,5 +19,8 @@ internal sealed class LocalWorker(string id, string directory, DateTimeOffset la
 
     public string? LastCommandId { get; set; }
 
+    /// <summary>Every process group a command started here; all die with the worker, as on a terminated instance.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<int> ProcessGroups { get; } = [];
+
     public int JobSequence;
 }

@@ -138,6 +138,33 @@ public sealed class LocalCommandRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Background_processes_left_by_a_finished_job_die_when_its_worker_is_terminated()
+    {
+        var worker = await sandbox.LaunchWorkerAsync();
+        var childFile = Path.Combine(sandbox.Root, "daemon.pid");
+        var request = RunnerSandbox.Request(worker, "leaves-a-daemon", "sleep 120 &", "echo $! > \"$CHILD_PID\"") with
+        {
+            Env = new Dictionary<string, string> { ["CHILD_PID"] = childFile },
+        };
+        var child = 0;
+        try
+        {
+            var (_, status) = await sandbox.RunAsync(request);
+            child = await ProcessProbe.ReadPidAsync(childFile);
+            Assert.Equal(CommandState.Completed, status.State);
+            Assert.True(ProcessProbe.IsAlive(child)); // the job is done; its daemon lives on, as on an instance
+
+            await sandbox.Fleet.TerminateAsync(worker, "Idle", CancellationToken.None);
+
+            await ProcessProbe.WaitUntilAsync(() => !ProcessProbe.IsAlive(child), "the daemon dies with its worker");
+        }
+        finally
+        {
+            ProcessProbe.KillIfAlive(child);
+        }
+    }
+
+    [Fact]
     public async Task Timeout_kills_the_whole_process_group_including_background_children()
     {
         var worker = await sandbox.LaunchWorkerAsync();
