@@ -70,7 +70,7 @@ public sealed class PoolRunner : IRetirementGate
                 var drained = false;
                 try
                 {
-                    drained = await TickAsync(cancellationToken) && untilDrained;
+                    drained = await TickAsync(untilDrained, cancellationToken) && untilDrained;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -122,7 +122,7 @@ public sealed class PoolRunner : IRetirementGate
     }
 
     /// <summary>Returns true when there is nothing left to do.</summary>
-    private async Task<bool> TickAsync(CancellationToken cancellationToken)
+    private async Task<bool> TickAsync(bool untilDrained, CancellationToken cancellationToken)
     {
         var ingested = ingest is null ? 0 : await ingest.PollAsync(cancellationToken);
         var depth = await ports.Queue.GetDepthAsync(cancellationToken);
@@ -132,14 +132,27 @@ public sealed class PoolRunner : IRetirementGate
             active = workers.Count - retiring.Count;
         }
 
+        var nothingLeft = ingested == 0 && depth.IsEmpty;
+        if (untilDrained && nothingLeft)
+        {
+            // Nothing visible, in flight or delayed: every worker is idle and none will get work, so
+            // a run that ends when drained need not wait out their idle timeouts, nor keep a minimum.
+            // Only idle workers are asked; a busy one is never stopped.
+            foreach (var worker in workers.Values.Where(w => w.Loop.Phase == WorkerPhase.Idle))
+            {
+                worker.Loop.RequestDrain("QueueDrained");
+            }
+
+            return workers.IsEmpty;
+        }
+
         var toLaunch = Math.Min(options.MaxLaunchBatch, ScalingPolicy.WorkersToLaunch(depth, active, 0, pool));
         if (toLaunch > 0)
         {
             await LaunchAsync(toLaunch, cancellationToken);
-            return false;
         }
 
-        return ingested == 0 && depth.IsEmpty && workers.IsEmpty;
+        return false;
     }
 
     private async Task LaunchAsync(int count, CancellationToken cancellationToken)

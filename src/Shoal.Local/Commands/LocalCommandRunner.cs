@@ -131,7 +131,7 @@ public sealed partial class LocalCommandRunner : ICommandRunner, IDisposable
         process.StandardInput.Close();
         var command = new LocalCommand(commandId, request.WorkerId, process, outputs);
         commands[commandId] = command;
-        worker.ProcessGroups.Add(process.Id);
+        worker.ProcessGroups[process.Id] = commandId;
         File.WriteAllText(PidFile(commandId), $"{process.Id} {commandId}");
 
         if (request.Timeout is { } timeout)
@@ -269,10 +269,18 @@ public sealed partial class LocalCommandRunner : ICommandRunner, IDisposable
         // going away takes them along, and so does a local worker.
         if (fleet.Find(workerId) is { } worker)
         {
-            foreach (var group in worker.ProcessGroups)
+            foreach (var (group, commandId) in worker.ProcessGroups)
             {
-                _ = Kill(-group, SigKill);
+                // A leader that still exists must be ours (its pid may have been reused since); a
+                // leader that is gone keeps its id reserved while its group has members, so the
+                // group can only be the one our command made.
+                if (!Directory.Exists($"/proc/{group}") || IsOurs(group, commandId))
+                {
+                    _ = Kill(-group, SigKill);
+                }
             }
+
+            worker.ProcessGroups.Clear();
         }
     }
 

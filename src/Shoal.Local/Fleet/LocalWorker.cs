@@ -19,8 +19,8 @@ internal sealed class LocalWorker(string id, string directory, DateTimeOffset la
 
     public string? LastCommandId { get; set; }
 
-    /// <summary>Every process group a command started here; all die with the worker, as on a terminated instance.</summary>
-    public System.Collections.Concurrent.ConcurrentBag<int> ProcessGroups { get; } = [];
+    /// <summary>Process group id → command id of every command started here; all die with the worker, as on a terminated instance.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<int, string> ProcessGroups { get; } = new();
 
     public int JobSequence;
 }

@@ -55,7 +55,7 @@ public sealed class PoolRunnerTests
         Assert.Equal(4, pool.WorkersLaunched);
         Assert.Equal(4, pool.WorkersTerminated);
         Assert.Empty(pool.Workers);
-        Assert.All(rig.Fleet.Terminations, t => Assert.Equal("Idle", t.Reason));
+        Assert.All(rig.Fleet.Terminations, t => Assert.Contains(t.Reason, new[] { "Idle", "QueueDrained" }));
         Assert.Equal(4, rig.Runner.Starts.Select(s => s.Request.WorkerId).Distinct().Count());
         Assert.Equal(0, rig.Queue.Count);
         for (var i = 0; i < 20; i++)
@@ -66,6 +66,64 @@ public sealed class PoolRunnerTests
         }
 
         Assert.Empty(rig.Runner.Violations);
+    }
+
+    [Fact]
+    public async Task Run_until_drained_retires_idle_workers_as_soon_as_nothing_is_left_instead_of_waiting_out_the_idle_timeout()
+    {
+        var rig = NewRig(maxWorkers: 2, idle: TimeSpan.FromHours(1));
+        rig.Queue.Enqueue(WorkerRig.Body("a"));
+        rig.Queue.Enqueue(WorkerRig.Body("b"));
+        rig.Runner.Default = RunScript.Succeeds(TimeSpan.FromSeconds(30));
+        var start = rig.Time.GetUtcNow();
+        var pool = NewPool(rig);
+
+        var run = Run(pool, untilDrained: true, CancellationToken.None);
+        await rig.Time.AdvanceUntil(() => run.IsCompleted, Step, 5000, "the pool to drain");
+        await run;
+
+        Assert.Equal(2, rig.Fleet.Terminations.Count);
+        Assert.All(rig.Fleet.Terminations, t =>
+        {
+            Assert.Equal("QueueDrained", t.Reason);
+            Assert.True(t.At - start < TimeSpan.FromMinutes(5), $"retired at {t.At - start} after start: it waited for the idle timeout");
+        });
+    }
+
+    [Fact]
+    public async Task Run_until_drained_ends_even_with_a_minimum_and_does_not_relaunch_it()
+    {
+        var rig = NewRig(maxWorkers: 2, minWorkers: 1);
+        rig.Queue.Enqueue(WorkerRig.Body("a"));
+        rig.Runner.Default = RunScript.Succeeds(TimeSpan.FromSeconds(5));
+        var pool = NewPool(rig);
+
+        var run = Run(pool, untilDrained: true, CancellationToken.None);
+        await rig.Time.AdvanceUntil(() => run.IsCompleted, Step, 5000, "the pool to drain");
+        await run;
+
+        Assert.Equal(rig.Fleet.Launched, rig.Fleet.Terminations.Count);
+        Assert.Equal(1, rig.Fleet.Launched);
+    }
+
+    [Fact]
+    public async Task A_long_running_pool_keeps_idle_workers_until_their_idle_timeout()
+    {
+        var rig = NewRig(maxWorkers: 1, idle: TimeSpan.FromMinutes(10));
+        rig.Queue.Enqueue(WorkerRig.Body("a"));
+        rig.Runner.Default = RunScript.Succeeds(TimeSpan.FromSeconds(30));
+        var start = rig.Time.GetUtcNow();
+        using var stop = new CancellationTokenSource();
+        var pool = NewPool(rig);
+
+        var run = Run(pool, untilDrained: false, stop.Token);
+        await rig.Time.AdvanceUntil(() => rig.Fleet.Terminations.Count == 1, Step, 5000, "the idle worker to retire");
+        await stop.CancelAsync();
+        await run.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var retired = Assert.Single(rig.Fleet.Terminations);
+        Assert.Equal("Idle", retired.Reason);
+        Assert.True(retired.At - start >= TimeSpan.FromMinutes(10));
     }
 
     [Fact]
@@ -109,7 +167,7 @@ public sealed class PoolRunnerTests
 
         Assert.Equal(2, rig.Fleet.Launched);
         Assert.Equal(1, rig.Fleet.MaxAlive);
-        Assert.Equal(["Reclaimed", "Idle"], rig.Fleet.Terminations.Select(t => t.Reason));
+        Assert.Equal(["Reclaimed", "QueueDrained"], rig.Fleet.Terminations.Select(t => t.Reason));
         var j1 = rig.Ledger["j1"]!;
         Assert.Equal(JobStatus.Succeeded, j1.Status);
         Assert.Equal((2, 1, 0), (j1.Attempts, j1.Interruptions, j1.Failures));
@@ -130,11 +188,11 @@ public sealed class PoolRunnerTests
         using var host = new CancellationTokenSource();
         var pool = NewPool(rig);
 
-        var run = Run(pool, untilDrained: true, host.Token);
+        var run = Run(pool, untilDrained: false, host.Token);
         await rig.Time.AdvanceUntil(() => rig.Fleet.Terminations.Count == 2, Step, 500, "two idle workers to retire");
         await rig.Time.AdvanceBy(TimeSpan.FromMinutes(10), Step);
 
-        Assert.False(run.IsCompleted, "a pool with a minimum never drains to zero");
+        Assert.False(run.IsCompleted, "a long-running pool with a minimum never drains to zero");
         Assert.Equal(3, rig.Fleet.Launched);
         Assert.Equal(1, rig.Fleet.Alive);
         Assert.Equal(2, rig.Fleet.Terminations.Count);
