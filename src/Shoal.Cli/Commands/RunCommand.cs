@@ -44,6 +44,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
         if (jobs.Length == 0 && before.Jobs == 0 && depth.IsEmpty)
         {
             Say(settings, $"No jobs given and nothing to resume in {state.Root}: running the bundled example workload.");
+            Say(settings, "It fails some jobs on purpose (two broken messages, a non-zero exit, a missing success string, a timeout) to show how failures are recorded; simulated spot interruptions hit 10% of attempts.");
             jobs = [ExampleWorkload.Extract(state)];
             probability ??= 0.1;
         }
