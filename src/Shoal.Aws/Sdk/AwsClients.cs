@@ -1,0 +1,72 @@
+using Amazon;
+using Amazon.DynamoDBv2;
+using Amazon.EC2;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SQS;
+
+namespace Shoal.Aws.Sdk;
+
+/// <summary>Builds the SDK clients from <see cref="AwsClientOptions"/>; the only place clients are configured.</summary>
+public sealed class AwsClients : IDisposable
+{
+    private readonly AwsClientOptions options;
+    private readonly Lazy<IAmazonEC2> ec2;
+    private readonly Lazy<IAmazonSQS> sqs;
+    private readonly Lazy<IAmazonDynamoDB> dynamo;
+    private readonly Lazy<IAmazonS3> s3;
+    private readonly Lazy<IAmazonSimpleSystemsManagement> ssm;
+
+    public AwsClients(AwsClientOptions options, AWSCredentials? credentials = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        ec2 = new(() => credentials is null ? new AmazonEC2Client(Configure(new AmazonEC2Config())) : new AmazonEC2Client(credentials, Configure(new AmazonEC2Config())));
+        sqs = new(() => credentials is null ? new AmazonSQSClient(Configure(new AmazonSQSConfig())) : new AmazonSQSClient(credentials, Configure(new AmazonSQSConfig())));
+        dynamo = new(() => credentials is null ? new AmazonDynamoDBClient(Configure(new AmazonDynamoDBConfig())) : new AmazonDynamoDBClient(credentials, Configure(new AmazonDynamoDBConfig())));
+        s3 = new(() =>
+        {
+            var config = Configure(new AmazonS3Config());
+            config.ForcePathStyle = options.Endpoint is not null; // moto and LocalStack serve buckets by path
+            return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        });
+        ssm = new(() => credentials is null ? new AmazonSimpleSystemsManagementClient(Configure(new AmazonSimpleSystemsManagementConfig())) : new AmazonSimpleSystemsManagementClient(credentials, Configure(new AmazonSimpleSystemsManagementConfig())));
+    }
+
+    public IAmazonEC2 Ec2 => ec2.Value;
+
+    public IAmazonSQS Sqs => sqs.Value;
+
+    public IAmazonDynamoDB DynamoDb => dynamo.Value;
+
+    public IAmazonS3 S3 => s3.Value;
+
+    public IAmazonSimpleSystemsManagement Ssm => ssm.Value;
+
+    public void Dispose()
+    {
+        foreach (var client in new IDisposable?[] { Created(ec2), Created(sqs), Created(dynamo), Created(s3), Created(ssm) })
+        {
+            client?.Dispose();
+        }
+    }
+
+    private static IDisposable? Created<T>(Lazy<T> lazy) where T : IDisposable => lazy.IsValueCreated ? lazy.Value : null;
+
+    private T Configure<T>(T config) where T : ClientConfig
+    {
+        config.MaxErrorRetry = options.SdkMaxErrorRetry;
+        if (options.Endpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = options.Region ?? "us-east-1";
+        }
+        else if (options.Region is { } region)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        return config;
+    }
+}
