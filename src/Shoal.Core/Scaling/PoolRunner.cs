@@ -11,7 +11,7 @@ namespace Shoal.Core.Scaling;
 /// its own <see cref="WorkerLoop"/> (async, no thread per worker), and ingest is polled on the same tick.
 /// Used by `shoal run`; the operator drives the same loops from its Worker controller.
 /// </summary>
-public sealed class PoolRunner : IRetirementGate
+public sealed class PoolRunner : IRetirementGate, IWorkerSignals
 {
     private readonly WorkerLoopPorts ports;
     private readonly QueueSettings queueSettings;
@@ -102,6 +102,28 @@ public sealed class PoolRunner : IRetirementGate
         {
             worker.Loop.Interrupt(reason);
         }
+    }
+
+    public bool Interrupt(string workerId, string reason)
+    {
+        if (!workers.TryGetValue(workerId, out var worker))
+        {
+            return false;
+        }
+
+        worker.Loop.Interrupt(reason);
+        return true;
+    }
+
+    public bool Drain(string workerId, string reason)
+    {
+        if (!workers.TryGetValue(workerId, out var worker))
+        {
+            return false;
+        }
+
+        worker.Loop.RequestDrain(reason);
+        return true;
     }
 
     /// <summary>Waits for every worker loop to end (after <see cref="InterruptAll"/>).</summary>

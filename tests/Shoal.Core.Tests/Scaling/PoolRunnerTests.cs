@@ -127,6 +127,33 @@ public sealed class PoolRunnerTests
     }
 
     [Fact]
+    public async Task Signals_reach_only_known_workers_and_an_interrupted_job_runs_again_on_a_replacement()
+    {
+        var rig = NewRig(maxWorkers: 1);
+        rig.Queue.Enqueue(WorkerRig.Body("long"));
+        rig.Runner.Default = RunScript.Succeeds(TimeSpan.FromMinutes(5));
+        var pool = NewPool(rig);
+
+        var run = Run(pool, untilDrained: true, CancellationToken.None);
+        await rig.Time.AdvanceUntil(() => rig.Runner.Starts.Count == 1, Step, 500, "the job to start");
+        var first = rig.Runner.Starts[0].Request.WorkerId;
+
+        Assert.False(pool.Interrupt("i-not-ours", "SpotInterruption"));
+        Assert.False(pool.Drain("i-not-ours", "RebalanceRecommendation"));
+        Assert.True(pool.Interrupt(first, "SpotInterruption"));
+        await rig.Time.AdvanceUntil(() => run.IsCompleted, Step, 5000, "the pool to drain");
+        await run;
+
+        var record = rig.Ledger["long"]!;
+        Assert.Equal(JobStatus.Succeeded, record.Status);
+        Assert.Equal(2, record.Attempts);
+        Assert.Equal(1, record.Interruptions);
+        Assert.Equal(0, record.Failures);
+        Assert.NotEqual(first, record.Worker);
+        Assert.Equal(2, rig.Fleet.Launched);
+    }
+
+    [Fact]
     public async Task Partial_capacity_is_topped_up_on_later_ticks()
     {
         var rig = NewRig(maxWorkers: 5);
