@@ -38,4 +38,20 @@ public sealed class SampleManifestTests
         Assert.Equal(4, pool.MaxWorkers);
         Assert.Equal(TimeSpan.FromSeconds(2), pool.IdleTimeout);
     }
+
+    [Fact]
+    public void AwsSamplesLoadCleanlyWithAnIngestBucketAndASpotTemplate()
+    {
+        var set = ManifestLoader.Load(Path.Combine(RepoRoot.Find(), "config", "samples", "aws"));
+
+        var queue = Assert.Single(set.JobQueues);
+        var pool = Assert.Single(set.WorkerPools);
+        Assert.Empty(set.Warnings);
+        Assert.Same(queue, set.JobQueueFor(pool));
+        Assert.Equal("demo-job-queue", ManifestMapper.QueueNameOf(queue));
+        Assert.Equal("demo-job-monitoring", ManifestMapper.TableNameOf(queue));
+        Assert.Equal("shoal-demo-drop", queue.Spec.Ingest?.Bucket);
+        Assert.Equal("spot", pool.Spec.Capacity);
+        Assert.NotEmpty(pool.Spec.Template!.InstanceTypes!);
+    }
 }
