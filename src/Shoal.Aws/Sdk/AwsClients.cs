@@ -18,21 +18,25 @@ public sealed class AwsClients : IDisposable
     private readonly Lazy<IAmazonS3> s3;
     private readonly Lazy<IAmazonSimpleSystemsManagement> ssm;
 
-    public AwsClients(AwsClientOptions options, AWSCredentials? credentials = null)
+    public AwsClients(AwsClientOptions options, AWSCredentials? credentials = null, AwsCallCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
-        ec2 = new(() => credentials is null ? new AmazonEC2Client(Configure(new AmazonEC2Config())) : new AmazonEC2Client(credentials, Configure(new AmazonEC2Config())));
-        sqs = new(() => credentials is null ? new AmazonSQSClient(Configure(new AmazonSQSConfig())) : new AmazonSQSClient(credentials, Configure(new AmazonSQSConfig())));
-        dynamo = new(() => credentials is null ? new AmazonDynamoDBClient(Configure(new AmazonDynamoDBConfig())) : new AmazonDynamoDBClient(credentials, Configure(new AmazonDynamoDBConfig())));
+        Counter = counter ?? new AwsCallCounter();
+        ec2 = new(() => credentials is null ? new AmazonEC2Client(Configure(Counted(new AmazonEC2Config(), "EC2"))) : new AmazonEC2Client(credentials, Configure(Counted(new AmazonEC2Config(), "EC2"))));
+        sqs = new(() => credentials is null ? new AmazonSQSClient(Configure(Counted(new AmazonSQSConfig(), "SQS"))) : new AmazonSQSClient(credentials, Configure(Counted(new AmazonSQSConfig(), "SQS"))));
+        dynamo = new(() => credentials is null ? new AmazonDynamoDBClient(Configure(Counted(new AmazonDynamoDBConfig(), "DynamoDB"))) : new AmazonDynamoDBClient(credentials, Configure(Counted(new AmazonDynamoDBConfig(), "DynamoDB"))));
         s3 = new(() =>
         {
-            var config = Configure(new AmazonS3Config());
+            var config = Configure(Counted(new AmazonS3Config(), "S3"));
             config.ForcePathStyle = options.Endpoint is not null; // moto and LocalStack serve buckets by path
             return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
         });
-        ssm = new(() => credentials is null ? new AmazonSimpleSystemsManagementClient(Configure(new AmazonSimpleSystemsManagementConfig())) : new AmazonSimpleSystemsManagementClient(credentials, Configure(new AmazonSimpleSystemsManagementConfig())));
+        ssm = new(() => credentials is null ? new AmazonSimpleSystemsManagementClient(Configure(Counted(new AmazonSimpleSystemsManagementConfig(), "SSM"))) : new AmazonSimpleSystemsManagementClient(credentials, Configure(Counted(new AmazonSimpleSystemsManagementConfig(), "SSM"))));
     }
+
+    /// <summary>Every request these clients send, by operation.</summary>
+    public AwsCallCounter Counter { get; }
 
     public IAmazonEC2 Ec2 => ec2.Value;
 
@@ -53,6 +57,12 @@ public sealed class AwsClients : IDisposable
     }
 
     private static IDisposable? Created<T>(Lazy<T> lazy) where T : IDisposable => lazy.IsValueCreated ? lazy.Value : null;
+
+    private T Counted<T>(T config, string service) where T : ClientConfig
+    {
+        config.HttpClientFactory = new CountingHttpClientFactory(Counter, service);
+        return config;
+    }
 
     private T Configure<T>(T config) where T : ClientConfig
     {
