@@ -1,4 +1,5 @@
 using System.Net;
+using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 
 namespace Shoal.Aws.Errors;
@@ -47,8 +48,22 @@ public static class AwsErrorClassifier
         "ConditionalCheckFailedException", "TransactionCanceledException", "PreconditionFailed",
     };
 
+    // DynamoDB's per-item reasons inside a TransactionCanceledException: the exception's own code
+    // says only "cancelled", the reasons say whether it was a lost condition or throttling/contention.
+    private static readonly Dictionary<string, AwsErrorKind> CancellationReasonKinds = new(StringComparer.Ordinal)
+    {
+        ["ConditionalCheckFailed"] = AwsErrorKind.ConditionFailed,
+        ["TransactionConflict"] = AwsErrorKind.Throttled,
+        ["ThrottlingError"] = AwsErrorKind.Throttled,
+        ["ProvisionedThroughputExceeded"] = AwsErrorKind.Throttled,
+        ["RequestLimitExceeded"] = AwsErrorKind.Throttled,
+        ["ValidationError"] = AwsErrorKind.Invalid,
+        ["ItemCollectionSizeLimitExceeded"] = AwsErrorKind.Invalid,
+    };
+
     public static AwsErrorKind Classify(Exception error) => error switch
     {
+        TransactionCanceledException { CancellationReasons.Count: > 0 } cancelled => ClassifyCancellation(cancelled),
         AmazonServiceException service => Classify(service.ErrorCode, service.StatusCode),
         HttpRequestException or TimeoutException or IOException => AwsErrorKind.Throttled,
         _ => AwsErrorKind.Unknown,
@@ -99,6 +114,29 @@ public static class AwsErrorClassifier
             HttpStatusCode.BadRequest => AwsErrorKind.Invalid,
             _ => AwsErrorKind.Unknown,
         };
+    }
+
+    /// <summary>
+    /// The kind of the reason DynamoDB gave for one item of a cancelled transaction (index as in the
+    /// request); Unknown for "None" (that item was fine) or when no reason was returned.
+    /// </summary>
+    public static AwsErrorKind ClassifyCancellationReason(TransactionCanceledException error, int index)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var reasons = error.CancellationReasons;
+        return reasons is not null && index >= 0 && index < reasons.Count && reasons[index]?.Code is { } code
+            && CancellationReasonKinds.TryGetValue(code, out var kind) ? kind : AwsErrorKind.Unknown;
+    }
+
+    // A lost condition is definitive (retrying cannot win it); otherwise throttling or contention on any
+    // item makes the whole transaction worth retrying.
+    private static AwsErrorKind ClassifyCancellation(TransactionCanceledException error)
+    {
+        var kinds = Enumerable.Range(0, error.CancellationReasons.Count).Select(i => ClassifyCancellationReason(error, i)).ToList();
+        return kinds.Contains(AwsErrorKind.ConditionFailed) ? AwsErrorKind.ConditionFailed
+            : kinds.Contains(AwsErrorKind.Throttled) ? AwsErrorKind.Throttled
+            : kinds.Contains(AwsErrorKind.Invalid) ? AwsErrorKind.Invalid
+            : AwsErrorKind.Unknown;
     }
 
     /// <summary>A CamelCase reason and a short message for conditions and job records.</summary>
