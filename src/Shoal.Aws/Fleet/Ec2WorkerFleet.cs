@@ -105,6 +105,10 @@ public sealed class Ec2WorkerFleet : IWorkerFleet, IDisposable
         }
     }
 
+    /// <summary>
+    /// From the pool's inventory. Ready means running: whether the SSM agent has registered is the
+    /// command runner's concern (an undeliverable command is an infrastructure failure, not a job failure).
+    /// </summary>
     public async Task<WorkerInfo?> DescribeAsync(string workerId, CancellationToken cancellationToken)
     {
         var instance = await inventory.GetAsync(workerId, cancellationToken);
@@ -133,8 +137,6 @@ public sealed class Ec2WorkerFleet : IWorkerFleet, IDisposable
     }
 
     public void Dispose() => batcher.Dispose();
-
-    internal InstanceInventory Inventory => inventory;
 
     private async Task<IReadOnlyList<IReadOnlyList<WorkerInfo>>> LaunchBatchAsync(IReadOnlyList<LaunchRequest> requests)
     {
@@ -175,7 +177,8 @@ public sealed class Ec2WorkerFleet : IWorkerFleet, IDisposable
         var cutoff = time.GetUtcNow() - tuning.LaunchMemory;
         foreach (var (token, memo) in launches)
         {
-            if (memo.StartedAt < cutoff && memo.Task.IsCompleted)
+            // A failed launch whose caller had stopped waiting is dropped too, so its retry asks again.
+            if (memo.Task.IsCompleted && (memo.StartedAt < cutoff || !memo.Task.IsCompletedSuccessfully))
             {
                 launches.TryRemove(new KeyValuePair<string, LaunchMemo>(token, memo));
             }

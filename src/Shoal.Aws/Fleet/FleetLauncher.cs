@@ -26,8 +26,9 @@ internal sealed class FleetLauncher
     private readonly SemaphoreSlim templateGate = new(1, 1);
     private readonly Ec2LaunchTemplateSpec templateSpec;
     private string? templateId;
-    private (IReadOnlyList<Ec2Subnet> Subnets, DateTimeOffset At)? subnets;
-    private (string ImageId, DateTimeOffset At)? image;
+    // Read and replaced whole by concurrent batches, hence references rather than tuples.
+    private Cached<IReadOnlyList<Ec2Subnet>>? subnets;
+    private Cached<string>? image;
 
     public FleetLauncher(Ec2PoolOptions options, IEc2Api ec2, ISsmParameterApi? ssm, UnavailableOfferings unavailable, AwsRetry retry, TimeProvider time, Ec2FleetTuning tuning, ILogger logger)
     {
@@ -271,7 +272,7 @@ internal sealed class FleetLauncher
     {
         if (subnets is { } cached && time.GetUtcNow() - cached.At < tuning.SubnetCacheTtl)
         {
-            return cached.Subnets;
+            return cached.Value;
         }
 
         IReadOnlyList<Ec2Subnet> found;
@@ -299,7 +300,7 @@ internal sealed class FleetLauncher
             found = [.. options.Subnets.Select(s => byId[s])];
         }
 
-        subnets = (found, time.GetUtcNow());
+        subnets = new Cached<IReadOnlyList<Ec2Subnet>>(found, time.GetUtcNow());
         return found;
     }
 
@@ -312,7 +313,7 @@ internal sealed class FleetLauncher
 
         if (image is { } cached && time.GetUtcNow() - cached.At < tuning.ImageCacheTtl)
         {
-            return cached.ImageId;
+            return cached.Value;
         }
 
         var parameter = options.EffectiveImageParameter;
@@ -333,7 +334,7 @@ internal sealed class FleetLauncher
                 $"WorkerPool '{options.PoolName}': the SSM parameter '{parameter}' holds '{value}', which is not an AMI id.");
         }
 
-        image = (value, time.GetUtcNow());
+        image = new Cached<string>(value, time.GetUtcNow());
         return value;
     }
 
@@ -392,6 +393,8 @@ internal sealed class FleetLauncher
 
     private static string Sanitize(string value) =>
         new([.. value.Select(c => char.IsAsciiLetterOrDigit(c) || c is '(' or ')' or '.' or '-' or '/' or '_' ? c : '_')]);
+
+    private sealed record Cached<T>(T Value, DateTimeOffset At);
 
     private sealed class Run(string token, string templateId, IReadOnlyList<Ec2Subnet> subnets, string imageId)
     {

@@ -33,9 +33,6 @@ internal sealed class InstanceInventory
         this.launchGrace = launchGrace;
     }
 
-    /// <summary>How many DescribeInstances refreshes ran (a benchmark and test signal).</summary>
-    public int Refreshes { get; private set; }
-
     /// <summary>Seeds a just-launched instance: DescribeInstances may not show it for a while.</summary>
     public void AddLaunched(Ec2Instance instance) => launched[instance.InstanceId] = (instance, time.GetUtcNow());
 
@@ -133,7 +130,6 @@ internal sealed class InstanceInventory
 
         lock (gate)
         {
-            Refreshes++;
             snapshot = fresh;
             refreshedAt = time.GetUtcNow();
         }

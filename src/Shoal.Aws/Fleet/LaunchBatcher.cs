@@ -68,12 +68,20 @@ internal sealed class LaunchBatcher : IDisposable
         return item.Completion.Task;
     }
 
+    /// <summary>Launches still waiting for their batch fail: a fleet being disposed should not start instances.</summary>
     public void Dispose()
     {
+        List<Pending> waiting;
         lock (gate)
         {
+            waiting = TakeLocked();
             timer?.Dispose();
             timer = null;
+        }
+
+        foreach (var item in waiting)
+        {
+            item.Completion.TrySetException(new ObjectDisposedException(nameof(LaunchBatcher), "The fleet was disposed before this launch was sent."));
         }
     }
 

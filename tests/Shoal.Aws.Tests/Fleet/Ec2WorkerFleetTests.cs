@@ -270,6 +270,35 @@ public sealed class Ec2WorkerFleetTests : IDisposable
     }
 
     [Fact]
+    public async Task Launches_still_waiting_for_their_batch_fail_when_the_fleet_is_disposed()
+    {
+        var fleet = Fleet(tuning: new Ec2FleetTuning());
+        var waiting = fleet.LaunchAsync(new LaunchRequest("render", "render-jobs", 1, "t"), CancellationToken.None);
+
+        fleet.Dispose();
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting);
+        Assert.Equal(0, ec2.CreateFleet.Calls);
+    }
+
+    [Fact]
+    public async Task A_caller_that_stopped_waiting_gets_the_launch_on_retry()
+    {
+        var fleet = Fleet(tuning: new Ec2FleetTuning());
+        using var cancel = new CancellationTokenSource();
+        var first = fleet.LaunchAsync(new LaunchRequest("render", "render-jobs", 2, "t"), cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var retried = fleet.LaunchAsync(new LaunchRequest("render", "render-jobs", 2, "t"), CancellationToken.None);
+
+        Assert.Equal(2, (await retried.WaitAsync(TimeSpan.FromSeconds(10))).Count);
+        Assert.Equal(1, ec2.CreateFleet.Calls);
+    }
+
+    [Fact]
     public async Task The_same_client_token_launches_once_in_this_process_and_through_EC2s_token_after_a_restart()
     {
         var fleet = Fleet();
