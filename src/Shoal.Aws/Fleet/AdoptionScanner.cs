@@ -14,12 +14,12 @@ public sealed class AdoptionScanner
     private readonly IEc2Api ec2;
     private readonly AwsRetry retry;
 
-    public AdoptionScanner(IEc2Api ec2, string tagKey, AwsRetry retry)
+    public AdoptionScanner(IEc2Api ec2, string tagKey, TimeProvider time, AwsRetry? retry = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tagKey);
         this.ec2 = ec2;
         TagKey = tagKey;
-        this.retry = retry;
+        this.retry = retry ?? new AwsRetry(time);
     }
 
     public string TagKey { get; }

@@ -115,6 +115,12 @@ public sealed partial record Ec2PoolOptions
             problems.Add($"Platform '{Platform}' is not linux or windows.");
         }
 
+        // EC2 allows 50 tags per resource; Shoal's own take up to six of them.
+        if (Tags.Count > 44)
+        {
+            problems.Add($"At most 44 extra tags fit on an instance next to Shoal's own; {Tags.Count} are listed.");
+        }
+
         if (Tags.Keys.Any(k => k.StartsWith("aws:", StringComparison.OrdinalIgnoreCase)))
         {
             problems.Add("Tag keys starting with aws: are reserved by AWS.");

@@ -350,7 +350,7 @@ internal sealed class FleetLauncher
             AwsErrorKind.Throttled => " EC2 kept throttling after retries; the next scaling pass tries again.",
             _ => "",
         };
-        return new Ec2FleetException(reason, kind, $"Launching {count} worker(s) for pool '{options.PoolName}' failed: {message}.{hint}", error);
+        return new Ec2FleetException(reason, kind, $"Launching {count} worker(s) for pool '{options.PoolName}' failed: {message.TrimEnd('.')}.{hint}", error);
     }
 
     private static Dictionary<string, string> BuildPoolTags(Ec2PoolOptions options)

@@ -1,6 +1,5 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Shoal.Aws.Errors;
 using Shoal.Aws.Fleet;
 using Shoal.Aws.Sdk;
 using Shoal.Aws.Tests.Moto;
@@ -45,7 +44,7 @@ public sealed class AdoptionScannerTests(MotoServer moto) : IClassFixture<MotoSe
         await RunAsync(new Tag(Key, "render-jobs"), new Tag(Ec2Tags.Owner, "cluster-2")); // another Shoal's worker
         var stopped = await RunAsync(new Tag(Key, "render-jobs"));
         await clients.Ec2.StopInstancesAsync(new StopInstancesRequest { InstanceIds = [stopped] });
-        var scanner = new AdoptionScanner(api, Key, new AwsRetry(TimeProvider.System));
+        var scanner = new AdoptionScanner(api, Key, TimeProvider.System);
 
         var adopted = await scanner.ScanAsync("render-jobs", CancellationToken.None);
 

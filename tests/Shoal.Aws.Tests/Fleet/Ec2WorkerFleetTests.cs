@@ -357,7 +357,7 @@ public sealed class Ec2WorkerFleetTests : IDisposable
         Assert.Equal("AwsUnauthorized", error.Reason);
         Assert.Equal(AwsErrorKind.Unauthorized, error.Kind);
         Assert.Contains("pool 'render'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("UnauthorizedOperation: You are not authorized", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UnauthorizedOperation: You are not authorized to perform this operation. The operator's IAM role", error.Message, StringComparison.Ordinal);
         Assert.Contains("ec2:CreateFleet", error.Message, StringComparison.Ordinal);
         Assert.Contains("iam:PassRole", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, ec2.CreateFleet.Calls);
