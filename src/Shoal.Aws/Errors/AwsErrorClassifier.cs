@@ -25,6 +25,9 @@ public static class AwsErrorClassifier
         "InsufficientInstanceCapacity", "InsufficientCapacity", "InsufficientHostCapacity",
         "InsufficientReservedInstanceCapacity", "MaxSpotInstanceCountExceeded", "SpotMaxPriceTooLow",
         "UnfulfillableCapacity", "InstanceLimitExceeded", "VcpuLimitExceeded", "InsufficientFreeAddressesInSubnet",
+
+        // CreateFleet's per-override "this type is not offered in this zone": an offering to skip, like Karpenter does.
+        "Unsupported",
     };
 
     private static readonly HashSet<string> NotFoundCodes = new(StringComparer.Ordinal)

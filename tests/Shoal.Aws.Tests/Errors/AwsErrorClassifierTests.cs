@@ -13,6 +13,7 @@ public sealed class AwsErrorClassifierTests
     [InlineData("InsufficientInstanceCapacity", AwsErrorKind.Capacity)]
     [InlineData("UnfulfillableCapacity", AwsErrorKind.Capacity)]
     [InlineData("MaxSpotInstanceCountExceeded", AwsErrorKind.Capacity)]
+    [InlineData("Unsupported", AwsErrorKind.Capacity)]
     [InlineData("InvalidInstanceID.NotFound", AwsErrorKind.NotFound)]
     [InlineData("InvalidInstanceId", AwsErrorKind.NotFound)]
     [InlineData("InvocationDoesNotExist", AwsErrorKind.NotFound)]

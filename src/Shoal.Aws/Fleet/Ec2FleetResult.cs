@@ -1,0 +1,3 @@
+namespace Shoal.Aws.Fleet;
+
+public sealed record Ec2FleetResult(string? FleetId, IReadOnlyList<Ec2FleetInstance> Instances, IReadOnlyList<Ec2FleetError> Errors);

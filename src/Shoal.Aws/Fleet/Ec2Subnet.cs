@@ -1,0 +1,3 @@
+namespace Shoal.Aws.Fleet;
+
+public sealed record Ec2Subnet(string SubnetId, string AvailabilityZone, string? VpcId);
