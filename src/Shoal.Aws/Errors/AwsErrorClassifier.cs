@@ -36,7 +36,7 @@ public static class AwsErrorClassifier
         "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "NoSuchKey", "NoSuchBucket", "NotFound",
         "InvalidLaunchTemplateName.NotFoundException", "InvalidLaunchTemplateId.NotFound", "InvalidAMIID.NotFound",
         "InvalidSubnetID.NotFound", "InvalidGroup.NotFound", "InvalidFleetId.NotFound", "ParameterNotFound",
-        "InvalidDocument", "ReceiptHandleIsInvalid",
+        "InvalidDocument", "ReceiptHandleIsInvalid", "MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight",
     };
 
     private static readonly HashSet<string> UnauthorizedCodes = new(StringComparer.Ordinal)
@@ -67,6 +67,10 @@ public static class AwsErrorClassifier
     public static AwsErrorKind Classify(Exception error) => error switch
     {
         TransactionCanceledException { CancellationReasons.Count: > 0 } cancelled => ClassifyCancellation(cancelled),
+        // Real SQS answers a visibility change on a stale receipt handle with this generic code
+        // ("... for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not
+        // available for visibility timeout change."): the message it names is gone, not the request wrong.
+        AmazonServiceException { ErrorCode: "InvalidParameterValue" } service when service.Message.Contains("ReceiptHandle", StringComparison.Ordinal) => AwsErrorKind.NotFound,
         AmazonServiceException service => Classify(service.ErrorCode, service.StatusCode),
         HttpRequestException or TimeoutException or IOException => AwsErrorKind.Throttled,
         _ => AwsErrorKind.Unknown,
