@@ -41,6 +41,10 @@ public sealed class JobQueueSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IngestSpec? Ingest { get; set; }
 
+    [JsonPropertyName("output")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutputSpec? Output { get; set; }
+
     [JsonPropertyName("retention")]
     public RetentionSpec Retention { get; set; } = new();
 

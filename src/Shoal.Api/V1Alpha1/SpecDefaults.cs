@@ -19,4 +19,6 @@ public static class SpecDefaults
     public const int IdleTimeoutSeconds = 60;
     public const string Capacity = CapacityTypes.Spot;
     public const string AllocationStrategy = AllocationStrategies.PriceCapacityOptimized;
+
+    public const string OutputPrefix = "shoal-output/";
 }

@@ -43,6 +43,9 @@ internal static partial class ManifestValidator
         AtLeast("spec.retention.days", spec.Retention.Days, 1, d);
         OneOf("spec.deletionPolicy", spec.DeletionPolicy, DeletionPolicies.All, d);
 
+        if (spec.Output is { } output && !S3BucketName().IsMatch(output.Bucket))
+            d.Error($"spec.output.bucket must be an S3 bucket name (3-63 lowercase letters, digits, '.' or '-'), got {Quote(output.Bucket)}");
+
         if (spec.Ingest is { } ingest)
         {
             if (bound && ingest.Bucket is null && ingest.LocalPath is null)

@@ -71,6 +71,7 @@ public sealed class ManifestValidationTests
     [InlineData("  tableName: ab", "spec.tableName must be 3-255 letters, digits, '_', '-' or '.' (a DynamoDB table name), got \"ab\"")]
     [InlineData("  ingest:\n    prefix: in/", "spec.ingest needs bucket (S3, for AWS) or localPath (a folder, for the local mode); remove ingest to take jobs from the queue only")]
     [InlineData("  ingest:\n    bucket: My_Bucket", "spec.ingest.bucket must be an S3 bucket name (3-63 lowercase letters, digits, '.' or '-'), got \"My_Bucket\"")]
+    [InlineData("  output:\n    bucket: Not_A_Bucket", "spec.output.bucket must be an S3 bucket name (3-63 lowercase letters, digits, '.' or '-'), got \"Not_A_Bucket\"")]
     [InlineData("  ingest:\n    localPath: ./in\n    executableSuffix: \"\"", "spec.ingest.executableSuffix must be a file name suffix such as \".sh\", got \"\"")]
     [InlineData("  ingest:\n    localPath: ./in\n    platform: mac", "spec.ingest.platform must be one of linux, windows, got \"mac\"")]
     [InlineData("  jobDefault:\n    retry: 1", "unknown field \"spec.jobDefault\"; did you mean \"jobDefaults\"?")]
