@@ -30,13 +30,15 @@ public static class AwsErrorClassifier
         "Unsupported",
     };
 
+    // Not SSM's InvalidDocument: a missing document will not appear by waiting, and on SendCommand
+    // NotFound must mean only InvalidInstanceId (an agent that has not registered yet).
     private static readonly HashSet<string> NotFoundCodes = new(StringComparer.Ordinal)
     {
         "InvalidInstanceID.NotFound", "InvalidInstanceId", "InvocationDoesNotExist", "ResourceNotFoundException",
         "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "NoSuchKey", "NoSuchBucket", "NotFound",
         "InvalidLaunchTemplateName.NotFoundException", "InvalidLaunchTemplateId.NotFound", "InvalidAMIID.NotFound",
         "InvalidSubnetID.NotFound", "InvalidGroup.NotFound", "InvalidFleetId.NotFound", "ParameterNotFound",
-        "InvalidDocument", "ReceiptHandleIsInvalid", "MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight",
+        "ReceiptHandleIsInvalid", "MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight",
     };
 
     private static readonly HashSet<string> UnauthorizedCodes = new(StringComparer.Ordinal)

@@ -23,6 +23,7 @@ public sealed class AwsErrorClassifierTests
     [InlineData("AccessDeniedException", AwsErrorKind.Unauthorized)]
     [InlineData("ConditionalCheckFailedException", AwsErrorKind.ConditionFailed)]
     [InlineData("InvalidParameterValue", AwsErrorKind.Invalid)]
+    [InlineData("InvalidDocument", AwsErrorKind.Invalid)]
     [InlineData("ValidationException", AwsErrorKind.Invalid)]
     [InlineData("SomethingNew", AwsErrorKind.Unknown)]
     public void Error_codes_map_to_kinds(string code, AwsErrorKind expected) =>

@@ -1,0 +1,16 @@
+namespace Shoal.Aws.Commands;
+
+/// <summary>
+/// The three Run Command calls Shoal makes, in our own types. Errors are the SDK's
+/// <see cref="Amazon.Runtime.AmazonServiceException"/>s, unchanged, so <see cref="Errors.AwsErrorClassifier"/>
+/// stays the one place that reads error codes; a test double throws the same shape.
+/// </summary>
+public interface ISsmApi
+{
+    /// <summary>Sends a command to one instance and returns its command id.</summary>
+    Task<string> SendCommandAsync(SsmSendCommandRequest request, CancellationToken cancellationToken);
+
+    Task<SsmInvocation> GetCommandInvocationAsync(string commandId, string instanceId, CancellationToken cancellationToken);
+
+    Task CancelCommandAsync(string commandId, string instanceId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,410 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Shoal.Aws.Errors;
+using Shoal.Aws.Sdk;
+using Shoal.Core.Ports;
+
+namespace Shoal.Aws.Commands;
+
+/// <summary>
+/// Runs a job's commands on an EC2 worker with SSM Run Command. One command per attempt, sent to the
+/// worker's instance id only. What the seed got wrong and this does instead:
+/// <list type="bullet">
+/// <item>an API error is never read as success: it is thrown (the engine retries polls and gives a
+/// command up as lost after its LostCommandTimeout) or mapped to an infrastructure outcome;</item>
+/// <item>an agent that has not registered yet (InvalidInstanceId) is waited for, up to a readiness
+/// deadline per worker, instead of burning the job's retries;</item>
+/// <item>the job's timeout (or a 12-hour default) is passed as executionTimeout, not left at 1 hour;</item>
+/// <item>the success string is checked against the full stdout from S3, not the first 24,000 characters.</item>
+/// </list>
+/// </summary>
+public sealed class SsmCommandRunner : ICommandRunner
+{
+    private readonly ISsmApi ssm;
+    private readonly IOutputStore outputs;
+    private readonly SsmCommandRunnerOptions options;
+    private readonly TimeProvider time;
+    private readonly AwsRetry retry;
+    private readonly ILogger logger;
+    private readonly Random random;
+    private readonly S3Location? defaultOutput;
+    private readonly ConcurrentDictionary<string, SsmCommand> commands = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> notReadySince = new(StringComparer.Ordinal);
+
+    public SsmCommandRunner(
+        ISsmApi ssm,
+        IOutputStore outputs,
+        SsmCommandRunnerOptions options,
+        TimeProvider time,
+        AwsRetry? retry = null,
+        ILogger? logger = null,
+        Random? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(ssm);
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        options.Validate();
+        this.ssm = ssm;
+        this.outputs = outputs;
+        this.options = options;
+        this.time = time;
+        this.retry = retry ?? new AwsRetry(time);
+        this.logger = logger ?? NullLogger.Instance;
+        this.random = random ?? Random.Shared;
+        defaultOutput = options.OutputBucket is { } bucket ? new S3Location(bucket, options.OutputKeyPrefix ?? "") : null;
+        if (defaultOutput is null)
+        {
+            this.logger.LogWarning(
+                "SSM command runner has no output bucket: success strings can only be checked against the first {Limit} characters of stdout that SSM returns inline, and an attempt whose string is not in them ends as OutputUnreadable",
+                SsmInlineOutput.Limit);
+        }
+    }
+
+    public static SsmCommandRunner Create(AwsClients clients, SsmCommandRunnerOptions options, TimeProvider time, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new SsmCommandRunner(new AwsSsmApi(clients.Ssm), new S3OutputStore(clients.S3), options, time, logger: logger);
+    }
+
+    public async Task<CommandHandle> StartAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var output = OutputFor(request);
+        var send = new SsmSendCommandRequest
+        {
+            InstanceId = request.WorkerId,
+            DocumentName = request.Document,
+            Parameters = Parameters(request),
+            Comment = SsmComment.Render(request.JobId, request.Attempt),
+            DeliveryTimeoutSeconds = (int)Math.Ceiling(options.DeliveryTimeout.TotalSeconds),
+            OutputS3BucketName = output?.Bucket,
+            OutputS3KeyPrefix = output is { Prefix.Length: > 0 } ? output.Prefix : null,
+            CloudWatchOutputEnabled = options.CloudWatchOutputEnabled,
+        };
+
+        var commandId = await SendWhenAgentReadyAsync(send, request.JobId, cancellationToken);
+
+        // A worker runs one command at a time: whatever this runner remembers about its previous one
+        // is done with.
+        foreach (var previous in commands.Values.Where(c => c.Handle.WorkerId == request.WorkerId))
+        {
+            commands.TryRemove(previous.Handle.CommandId, out _);
+        }
+
+        var handle = new CommandHandle(request.WorkerId, commandId);
+        commands[commandId] = new SsmCommand(handle, request.Document, output, time.GetUtcNow());
+        logger.LogDebug("Job {JobId} attempt {Attempt}: SSM command {CommandId} sent to {Worker}", request.JobId, request.Attempt, commandId, request.WorkerId);
+        return handle;
+    }
+
+    /// <summary>
+    /// Waits first (up to <paramref name="maxWait"/>), then asks SSM once and returns what it says. The
+    /// engine's poll schedule sets maxWait (short at first, then a tenth of the run time, at most a
+    /// minute), so this costs one GetCommandInvocation per call and the status returned is fresh.
+    /// </summary>
+    public async Task<CommandStatus> WaitAsync(CommandHandle handle, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var command = Remember(handle);
+        if (maxWait > TimeSpan.Zero)
+        {
+            await Task.Delay(maxWait, time, cancellationToken);
+        }
+
+        SsmInvocation invocation;
+        try
+        {
+            invocation = await retry.RunAsync(ct => ssm.GetCommandInvocationAsync(handle.CommandId, handle.WorkerId, ct), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && AwsErrorClassifier.Classify(e) == AwsErrorKind.NotFound)
+        {
+            var age = time.GetUtcNow() - command.SentAt;
+            var (_, message) = AwsErrorClassifier.ToReasonMessage(e);
+            if (age < options.InvocationVisibilityGrace)
+            {
+                // GetCommandInvocation lags SendCommand (eventual consistency): not visible yet is not gone.
+                return new CommandStatus(CommandState.Running, Detail: $"SSM does not show the invocation yet ({message})");
+            }
+
+            return new CommandStatus(CommandState.WorkerLost,
+                Detail: $"SSM has no invocation of command {handle.CommandId} on {handle.WorkerId} {Seconds(age)} after it was sent ({message}): the instance is gone or no longer managed by SSM");
+        }
+
+        command.Last = invocation;
+        command.Document ??= invocation.DocumentName;
+        return SsmStatusMapper.Map(invocation, options.OutputTailChars);
+    }
+
+    public async Task<TextReader> OpenOutputAsync(CommandHandle handle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var command = Remember(handle);
+        var invocation = command.Last ?? await retry.RunAsync(ct => ssm.GetCommandInvocationAsync(handle.CommandId, handle.WorkerId, ct), cancellationToken);
+        command.Last = invocation;
+        command.Document ??= invocation.DocumentName;
+        var inline = invocation.StandardOutputContent;
+        var inlineComplete = SsmInlineOutput.IsComplete(inline);
+
+        if (command.Output is not { } location)
+        {
+            if (!inlineComplete)
+            {
+                logger.LogWarning(
+                    "Command {CommandId} on {Worker}: stdout is longer than the {Limit} characters SSM returns inline and no output bucket is configured; a success string beyond them cannot be confirmed",
+                    handle.CommandId, handle.WorkerId, SsmInlineOutput.Limit);
+            }
+
+            return new InlineOutputReader(inline, inlineComplete ? null : TruncatedMessage(command, "no output bucket is configured (set one so the full output is uploaded to S3)"));
+        }
+
+        // The agent uploads after the invocation reports its end, so the object can lag a little.
+        var deadline = time.GetUtcNow() + options.OutputUploadGrace;
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            if (await TryOpenFromS3Async(command, location, cancellationToken) is { } reader)
+            {
+                return reader;
+            }
+
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            await Task.Delay(delay < left ? delay : left, time, cancellationToken);
+            delay *= 2;
+        }
+
+        if (inlineComplete)
+        {
+            // The agent uploads no stdout object when stdout was empty; and when the inline copy is
+            // complete it is the output, wherever the upload went.
+            if (inline.Length > 0)
+            {
+                logger.LogWarning(
+                    "Command {CommandId} on {Worker}: no stdout in {Location} after {Grace}; using SSM's inline copy, which is complete. Check that instances may s3:PutObject there, or long outputs will not be verifiable",
+                    handle.CommandId, handle.WorkerId, location, options.OutputUploadGrace);
+            }
+
+            return new InlineOutputReader(inline, null);
+        }
+
+        throw new IOException(TruncatedMessage(command,
+            $"its full stdout is not in {location} {Seconds(options.OutputUploadGrace)} after the command ended (check that the instance profile may s3:PutObject into bucket {location.Bucket})"));
+    }
+
+    /// <summary>
+    /// Best effort: the engine cancels on a drain deadline, a lost lease or its own timeout and moves on
+    /// regardless; the command's executionTimeout is the backstop. Errors meaning "nothing to cancel"
+    /// or "cannot right now" are logged, not thrown; permission errors are thrown, as a person must act.
+    /// </summary>
+    public async Task CancelAsync(CommandHandle handle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        try
+        {
+            await retry.RunAsync(ct => ssm.CancelCommandAsync(handle.CommandId, handle.WorkerId, ct), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException
+            && AwsErrorClassifier.Classify(e) is AwsErrorKind.Throttled or AwsErrorKind.NotFound or AwsErrorKind.Invalid)
+        {
+            var (reason, message) = AwsErrorClassifier.ToReasonMessage(e);
+            logger.LogWarning("Could not cancel SSM command {CommandId} on {Worker} ({Reason}: {Message}); its executionTimeout still bounds it",
+                handle.CommandId, handle.WorkerId, reason, message);
+        }
+    }
+
+    /// <summary>Drops what the runner remembers about a finished command.</summary>
+    public void Forget(CommandHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        commands.TryRemove(handle.CommandId, out _);
+    }
+
+    private async Task<string> SendWhenAgentReadyAsync(SsmSendCommandRequest send, string jobId, CancellationToken cancellationToken)
+    {
+        var worker = send.InstanceId;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var commandId = await retry.RunAsync(ct => ssm.SendCommandAsync(send, ct), cancellationToken);
+                notReadySince.TryRemove(worker, out _);
+                return commandId;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var (_, message) = AwsErrorClassifier.ToReasonMessage(e);
+                switch (AwsErrorClassifier.Classify(e))
+                {
+                    case AwsErrorKind.NotFound:
+                        // InvalidInstanceId: the agent has not registered with SSM yet (or the instance
+                        // is gone). Wait for it here, without spending the job's budget, until the
+                        // worker's deadline; after that every send fails fast, the engine requeues the
+                        // job and retires the worker after a few such failures, and a new one replaces it.
+                        var now = time.GetUtcNow();
+                        var waited = now - notReadySince.GetOrAdd(worker, now);
+                        if (waited >= options.ReadinessTimeout)
+                        {
+                            throw new InfrastructureException("AgentNotReady",
+                                $"the SSM agent on {worker} has not registered for {Seconds(waited)} (SendCommand: {message}); the worker will be replaced. " +
+                                "Check that its instance profile has AmazonSSMManagedInstanceCore, its AMI runs the SSM agent, and its subnet reaches the SSM endpoints", e);
+                        }
+
+                        var delay = ReadinessDelay(attempt);
+                        var left = options.ReadinessTimeout - waited;
+                        logger.LogDebug("SSM agent on {Worker} not registered yet ({Message}); retrying in {Delay}", worker, message, delay);
+                        await Task.Delay(delay < left ? delay : left, time, cancellationToken);
+                        break;
+
+                    case AwsErrorKind.Unauthorized:
+                        throw new InfrastructureException("Undeliverable",
+                            $"SSM refused SendCommand of {send.DocumentName} to {worker} ({message}): the operator's role needs ssm:SendCommand on the document and the instance", e);
+
+                    case AwsErrorKind.Invalid:
+                        // The document does not exist, or does not take these parameters: the job's
+                        // fault, yet it is reported as Undeliverable (an infrastructure outcome, which
+                        // spends no retries and fails the job after the infrastructure cap). Core has no
+                        // "rejected" outcome; the alternatives were worse: Completed would need an
+                        // invented exit code, and a handle for a command that SSM never created would put
+                        // a command id into the job table that nobody can look up.
+                        throw new InfrastructureException("Undeliverable",
+                            $"SSM rejected the command for job {jobId} ({message}): check that the job's ssm_document \"{send.DocumentName}\" exists in this account and region " +
+                            $"and takes the parameters {string.Join(", ", send.Parameters.Keys)}", e);
+
+                    default:
+                        // Still throttled after retries, or an error we do not know: not started. The
+                        // engine requeues the job without spending its budget.
+                        throw;
+                }
+            }
+        }
+    }
+
+    private Dictionary<string, IReadOnlyList<string>> Parameters(CommandRequest request)
+    {
+        var powerShell = request.Document.Contains("PowerShell", StringComparison.OrdinalIgnoreCase);
+
+        // The job's own variables first, then Shoal's, as the local runner does: a job cannot spoof them.
+        var variables = request.Env.Concat(new Dictionary<string, string>
+        {
+            ["SHOAL_JOB_ID"] = request.JobId,
+            ["SHOAL_ATTEMPT"] = request.Attempt.ToString(CultureInfo.InvariantCulture),
+            ["SHOAL_WORKER_ID"] = request.WorkerId,
+        });
+
+        var timeout = request.Timeout ?? options.DefaultExecutionTimeout;
+        if (timeout > SsmCommandRunnerOptions.MaxExecutionTimeout)
+        {
+            logger.LogWarning("Job {JobId} asks for {Timeout}; SSM stops a command after at most 48 hours", request.JobId, timeout);
+            timeout = SsmCommandRunnerOptions.MaxExecutionTimeout;
+        }
+
+        var parameters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            ["commands"] = [.. EnvironmentPreamble.Lines(variables, powerShell), .. request.Commands],
+            ["executionTimeout"] = [Math.Max(1, (long)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)],
+        };
+        if (!string.IsNullOrWhiteSpace(request.WorkingDirectory))
+        {
+            parameters["workingDirectory"] = [request.WorkingDirectory];
+        }
+
+        return parameters;
+    }
+
+    private S3Location? OutputFor(CommandRequest request)
+    {
+        if (request.OutputS3Prefix is not { } requested)
+        {
+            return defaultOutput;
+        }
+
+        if (S3Location.TryParse(requested) is { } location)
+        {
+            return location;
+        }
+
+        // A bare prefix is a folder in the configured bucket.
+        if (defaultOutput is not null && !requested.Contains("://", StringComparison.Ordinal))
+        {
+            return defaultOutput with { Prefix = SsmOutputKeys.Join(defaultOutput.Prefix, requested) };
+        }
+
+        logger.LogWarning("Job {JobId}: output_s3_prefix \"{Prefix}\" is not an s3://bucket/prefix location and there is no output bucket to put it in; using {Default}",
+            request.JobId, requested, defaultOutput?.ToString() ?? "inline output only");
+        return defaultOutput;
+    }
+
+    private async Task<TextReader?> TryOpenFromS3Async(SsmCommand command, S3Location location, CancellationToken cancellationToken)
+    {
+        var (commandId, instanceId) = (command.Handle.CommandId, command.Handle.WorkerId);
+        var key = command.Document is { } document ? SsmOutputKeys.StdoutKey(location.Prefix, commandId, instanceId, document) : null;
+        var keys = key is not null
+            ? [key]
+            : (await retry.RunAsync(ct => outputs.ListKeysAsync(location.Bucket, SsmOutputKeys.InvocationFolder(location.Prefix, commandId, instanceId), ct), cancellationToken))
+                .Where(k => k.EndsWith("/stdout", StringComparison.Ordinal))
+                .ToList();
+        if (keys.Count == 0)
+        {
+            return null;
+        }
+
+        var readers = new List<TextReader>();
+        try
+        {
+            foreach (var part in keys)
+            {
+                var stream = await retry.RunAsync(ct => outputs.OpenReadAsync(location.Bucket, part, ct), cancellationToken);
+                if (stream is null)
+                {
+                    readers.ForEach(r => r.Dispose());
+                    return null;
+                }
+
+                readers.Add(new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false));
+            }
+        }
+        catch
+        {
+            readers.ForEach(r => r.Dispose());
+            throw;
+        }
+
+        return readers.Count == 1 ? readers[0] : new ConcatenatedReader(readers);
+    }
+
+    private SsmCommand Remember(CommandHandle handle) =>
+        // A handle this process did not create (a restarted host resuming a command): start the
+        // visibility grace now, and learn the document from the first invocation.
+        commands.GetOrAdd(handle.CommandId, _ => new SsmCommand(handle, null, defaultOutput, time.GetUtcNow()));
+
+    private TimeSpan ReadinessDelay(int attempt)
+    {
+        var ceiling = options.ReadinessRetryFirst * Math.Pow(2, Math.Min(attempt - 1, 20));
+        if (ceiling > options.ReadinessRetryMax)
+        {
+            ceiling = options.ReadinessRetryMax;
+        }
+
+        // Between half and all of the ceiling: workers launched together do not retry in lockstep.
+        double fraction;
+        lock (random)
+        {
+            fraction = 0.5 + (random.NextDouble() / 2);
+        }
+
+        return ceiling * fraction;
+    }
+
+    private static string TruncatedMessage(SsmCommand command, string why) =>
+        $"stdout of command {command.Handle.CommandId} on {command.Handle.WorkerId} is longer than the {SsmInlineOutput.Limit} characters SSM returns inline, and {why}";
+
+    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
+}
