@@ -50,7 +50,8 @@ internal static class DynamoJobItem
             [Queue] = S(record.Queue),
             [DynamoLedgerSchema.StatusAttribute] = S(StatusText(record.Status)),
             [SeedStatus] = S(SeedStatusText(record.Status)),
-            [SeedRetries] = S(string.Create(CultureInfo.InvariantCulture, $"{record.Failures} of {record.Retry}")),
+            // The seed's re_run: re-runs after failures, so a job that used its whole budget reads "N of N".
+            [SeedRetries] = S(string.Create(CultureInfo.InvariantCulture, $"{Math.Min(record.Failures, record.Retry)} of {record.Retry}")),
             [Attempts] = N(record.Attempts),
             [Failures] = N(record.Failures),
             [Interruptions] = N(record.Interruptions),

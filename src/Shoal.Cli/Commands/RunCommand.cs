@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Shoal.Api.V1Alpha1;
+using Shoal.Cli.Aws;
 using Shoal.Cli.Jobs;
 using Shoal.Cli.Local;
 using Shoal.Cli.Manifests;
 using Shoal.Cli.Output;
 using Shoal.Core.Jobs;
+using Shoal.Core.Ports;
 using Shoal.Core.Scaling;
 using Shoal.Core.Workers;
 using Shoal.Local.Fleet;
@@ -22,13 +25,11 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
 {
     private const int DefaultWorkers = 4;
 
-    public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
-    {
-        if (settings.Provider == "aws")
-        {
-            throw new UserException("--provider aws is not available in this build yet: the AWS backend is being built (see the project's issue on the AWS backend); use the embedded local mode (the default)");
-        }
+    public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken) =>
+        settings.Provider == "aws" ? await RunOnAwsAsync(settings, cancellationToken) : await RunLocallyAsync(settings, cancellationToken);
 
+    private async Task<int> RunLocallyAsync(RunSettings settings, CancellationToken cancellationToken)
+    {
         var time = TimeProvider.System;
         var clock = Stopwatch.StartNew();
         var state = new StateDirectory(settings.StateDir);
@@ -53,22 +54,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
             Say(settings, $"Resuming {state.Root}: {before.Queued + before.Running} unfinished jobs, {depth.Visible + depth.InFlight + depth.Delayed} queued messages.");
         }
 
-        var submitted = 0;
-        if (jobs.Length > 0)
-        {
-            var result = await Submitter.SubmitAsync(JobFileReader.Read(jobs), engine.Queue, engine.Ledger, queue.Defaults, time, cancellationToken);
-            submitted = result.Sent;
-            foreach (var line in result.Skipped)
-            {
-                Warn(settings, line);
-            }
-
-            foreach (var line in result.Invalid)
-            {
-                Warn(settings, $"invalid job, recorded as FAILED InvalidJob: {line}");
-            }
-        }
-
+        var submitted = await SubmitAsync(settings, jobs, engine.Queue, engine.Ledger, queue.Defaults, time, cancellationToken);
         var fleetOptions = new LocalFleetOptions
         {
             StateDirectory = state.Root,
@@ -87,13 +73,96 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
             time, activity, engine.Ingest, loggers.CreateLogger("shoal"));
 
         var run = runner.RunAsync(untilDrained: true, cancellationToken);
-        await ShowProgressAsync(settings, engine, queue.Name, runner, activity, run, clock);
+        await ShowProgressAsync(settings, engine.Ledger, engine.Queue, runner, activity, run, clock);
         await run;
+        await ReportAsync(settings, engine.Ledger, engine.Queue, runner, submitted, recovered, clock, "local", state.Root, awsCalls: null);
+        return 0;
+    }
 
-        var counts = await engine.Ledger.GetCountsAsync(queue.Name, CancellationToken.None);
-        var deadLettered = await engine.Queue.CountAsync(engine.Queue.DeadLetterQueueName, CancellationToken.None);
+    private async Task<int> RunOnAwsAsync(RunSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Manifests is null)
+        {
+            throw new UserException("--provider aws needs --manifests DIR: a folder with your JobQueue and WorkerPool (see config/samples/aws)");
+        }
+
+        var time = TimeProvider.System;
+        var clock = Stopwatch.StartNew();
+        var logger = loggers.CreateLogger("shoal");
+        var (jobQueue, workerPool) = LoadOnePool(settings.Manifests);
+        var pool = ManifestMapper.ToPoolSettings(workerPool);
+        if (settings.Workers is { } cap)
+        {
+            pool = pool with { MaxWorkers = Math.Min(cap, pool.MaxWorkers), MinWorkers = Math.Min(pool.MinWorkers, cap) };
+        }
+
+        Say(settings, $"Setting up JobQueue {jobQueue.Metadata.Name} on AWS{(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL") is { Length: > 0 } endpoint ? $" at {endpoint}" : string.Empty)}: queues, job table, ingest.");
+        await using var engine = await AwsEngine.OpenAsync(jobQueue, time, logger, cancellationToken);
+        var queue = ManifestMapper.ToQueueSettings(jobQueue) with { Name = engine.Queue.Name };
+        var submitted = await SubmitAsync(settings, settings.Jobs, engine.Queue, engine.Ledger, queue.Defaults, time, cancellationToken);
+        await engine.StartWorkersAsync(jobQueue, workerPool, time, logger, cancellationToken);
+
+        // Instances an earlier run of this queue left behind (it crashed, or was killed) belong to no live
+        // worker: nothing in this process drives them, so they only cost money.
+        var orphans = await engine.CollectOrphansAsync(jobQueue, new HashSet<string>(), TimeSpan.Zero, time, logger, cancellationToken);
+        if (orphans.Count > 0)
+        {
+            Say(settings, $"Terminated {orphans.Count} instances an earlier run left behind: {string.Join(", ", orphans)}.");
+
+            // Their jobs cannot be running any more: end the leases now so they are claimed again (as
+            // interruptions) as soon as SQS shows their messages, not when the leases run out.
+            var dead = orphans.ToHashSet(StringComparer.Ordinal);
+            foreach (var running in await engine.Ledger.ListAsync(engine.Queue.Name, JobStatus.Running, cancellationToken))
+            {
+                if (running.LeaseOwner is { } owner && dead.Contains(owner))
+                {
+                    await engine.Ledger.TryWriteAsync(running, JobTransitions.LeaseRevoked(running, time.GetUtcNow()), cancellationToken);
+                }
+            }
+        }
+
+        var activity = new RunActivity();
+        var runner = new PoolRunner(
+            engine.Ports(), queue, pool, new WorkerLoopOptions(), new PoolRunnerOptions(), time, activity, engine.Ingest, logger);
+        using var listening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var interruptions = engine.Interruptions(runner, time, logger).RunAsync(listening.Token);
+        var run = runner.RunAsync(untilDrained: true, cancellationToken);
+        await ShowProgressAsync(settings, engine.Ledger, engine.Queue, runner, activity, run, clock);
+        await run;
+        await listening.CancelAsync();
+        await interruptions;
+        await ReportAsync(settings, engine.Ledger, engine.Queue, runner, submitted, 0, clock, "aws", null, engine.Calls.Total);
+        return 0;
+    }
+
+    private async Task<int> SubmitAsync(RunSettings settings, string[] jobs, IJobQueue queue, IJobLedger ledger, JobDefaults defaults, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (jobs.Length == 0)
+        {
+            return 0;
+        }
+
+        var result = await Submitter.SubmitAsync(JobFileReader.Read(jobs), queue, ledger, defaults, time, cancellationToken);
+        foreach (var line in result.Skipped)
+        {
+            Warn(settings, line);
+        }
+
+        foreach (var line in result.Invalid)
+        {
+            Warn(settings, $"invalid job, recorded as FAILED InvalidJob: {line}");
+        }
+
+        return result.Sent;
+    }
+
+    private async Task ReportAsync(RunSettings settings, IJobLedger ledger, IJobQueue queue, PoolRunner runner, int submitted, int recovered, Stopwatch clock, string provider, string? stateDir, long? awsCalls)
+    {
+        var counts = await ledger.GetCountsAsync(queue.Name, CancellationToken.None);
+        var depth = await queue.GetDepthAsync(CancellationToken.None);
         var summary = new RunSummary
         {
+            Provider = provider,
             Queue = queue.Name,
             Submitted = counts.Jobs,
             SubmittedThisRun = submitted,
@@ -104,12 +173,13 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
             Running = counts.Running,
             Attempts = counts.Attempts,
             Interruptions = counts.Interruptions,
-            DeadLettered = deadLettered,
+            DeadLettered = depth.DeadLettered,
             Recovered = recovered,
             WorkersLaunched = runner.WorkersLaunched,
             WorkersTerminated = runner.WorkersTerminated,
             ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
-            StateDir = state.Root,
+            StateDir = stateDir,
+            AwsCalls = awsCalls,
         };
 
         if (settings.Json)
@@ -120,8 +190,32 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
         {
             PrintSummary(summary);
         }
+    }
 
-        return 0;
+    private static (JobQueue Queue, WorkerPool Pool) LoadOnePool(string directory)
+    {
+        ManifestSet manifests;
+        try
+        {
+            manifests = ManifestLoader.Load(directory);
+        }
+        catch (ManifestException e)
+        {
+            throw new UserException(e.Message);
+        }
+
+        if (manifests.WorkerPools.Count == 0)
+        {
+            throw new UserException($"--manifests {directory}: no WorkerPool found; add a WorkerPool (apiVersion shoal.dev/v1alpha1) whose spec.jobQueueRef.name names your JobQueue");
+        }
+
+        if (manifests.WorkerPools.Count > 1)
+        {
+            throw new UserException($"--manifests {directory}: {manifests.WorkerPools.Count} WorkerPools found ({string.Join(", ", manifests.WorkerPools.Select(p => p.Metadata.Name))}); `shoal run` drives one pool: keep one in the folder");
+        }
+
+        var pool = manifests.WorkerPools[0];
+        return (manifests.JobQueueFor(pool), pool);
     }
 
     private static (QueueSettings Queue, PoolSettings Pool, FolderIngestOptions? Ingest) Configure(RunSettings settings, StateDirectory state)
@@ -138,28 +232,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
             return (queue, pool, new FolderIngestOptions { Directory = state.IngestDirectory, Retry = queue.Defaults.Retry });
         }
 
-        ManifestSet manifests;
-        try
-        {
-            manifests = ManifestLoader.Load(settings.Manifests);
-        }
-        catch (ManifestException e)
-        {
-            throw new UserException(e.Message);
-        }
-
-        if (manifests.WorkerPools.Count == 0)
-        {
-            throw new UserException($"--manifests {settings.Manifests}: no WorkerPool found; add a WorkerPool (apiVersion shoal.dev/v1alpha1) whose spec.jobQueueRef.name names your JobQueue");
-        }
-
-        if (manifests.WorkerPools.Count > 1)
-        {
-            throw new UserException($"--manifests {settings.Manifests}: {manifests.WorkerPools.Count} WorkerPools found ({string.Join(", ", manifests.WorkerPools.Select(p => p.Metadata.Name))}); `shoal run` drives one pool: keep one in the folder");
-        }
-
-        var workerPool = manifests.WorkerPools[0];
-        var jobQueue = manifests.JobQueueFor(workerPool);
+        var (jobQueue, workerPool) = LoadOnePool(settings.Manifests);
         var queueSettings = ManifestMapper.ToQueueSettings(jobQueue);
         var poolSettings = ManifestMapper.ToPoolSettings(workerPool);
         if (settings.Workers is { } cap)
@@ -180,7 +253,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
         return (queueSettings, poolSettings, ingest);
     }
 
-    private async Task ShowProgressAsync(RunSettings settings, LocalEngine engine, string queueName, PoolRunner runner, RunActivity activity, Task run, Stopwatch clock)
+    private async Task ShowProgressAsync(RunSettings settings, IJobLedger ledger, IJobQueue queue, PoolRunner runner, RunActivity activity, Task run, Stopwatch clock)
     {
         if (settings.Json || !console.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
         {
@@ -191,7 +264,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
                 await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(settings.Json ? 10 : 3)));
                 if (!run.IsCompleted && !settings.Json)
                 {
-                    var counts = await engine.Ledger.GetCountsAsync(queueName, CancellationToken.None);
+                    var counts = await ledger.GetCountsAsync(queue.Name, CancellationToken.None);
                     await Console.Error.WriteLineAsync($"[{clock.Elapsed:mm\\:ss}] {counts.Succeeded} succeeded, {counts.Failed} failed, {counts.Running} running, {counts.Queued} queued; {runner.Workers.Count} workers");
                 }
             }
@@ -209,8 +282,8 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
                 var workers = progress.AddTask("workers", maxValue: 1);
                 while (true)
                 {
-                    var counts = await engine.Ledger.GetCountsAsync(queueName, CancellationToken.None);
-                    var depth = await engine.Queue.GetDepthAsync(CancellationToken.None);
+                    var counts = await ledger.GetCountsAsync(queue.Name, CancellationToken.None);
+                    var depth = await queue.GetDepthAsync(CancellationToken.None);
                     var total = Math.Max(counts.Jobs, counts.Succeeded + counts.Failed + depth.Visible);
                     jobs.MaxValue = Math.Max(1, total);
                     jobs.Value = counts.Succeeded + counts.Failed;
@@ -249,7 +322,14 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
         table.AddRow("workers launched / retired", $"{summary.WorkersLaunched} / {summary.WorkersTerminated}");
         table.AddRow("elapsed", $"{summary.ElapsedSeconds:0.0} s");
         console.Write(table);
-        console.MarkupLine($"Inspect with [bold]shoal jobs --state-dir {Markup.Escape(summary.StateDir)}[/] and [bold]shoal job <id> --state-dir {Markup.Escape(summary.StateDir)}[/].");
+        if (summary.StateDir is { } stateDir)
+        {
+            console.MarkupLine($"Inspect with [bold]shoal jobs --state-dir {Markup.Escape(stateDir)}[/] and [bold]shoal job <id> --state-dir {Markup.Escape(stateDir)}[/].");
+        }
+        else
+        {
+            console.MarkupLine($"{summary.AwsCalls} AWS requests. Job records are in DynamoDB: [bold]aws dynamodb get-item --table-name <table> --key '{{\"job_id\":{{\"S\":\"<id>\"}}}}'[/].");
+        }
     }
 
     private void Say(RunSettings settings, string line)

@@ -8,6 +8,9 @@ namespace Shoal.Cli.Output;
 /// </summary>
 internal sealed record RunSummary
 {
+    [JsonPropertyName("provider")]
+    public required string Provider { get; init; }
+
     [JsonPropertyName("queue")]
     public required string Queue { get; init; }
 
@@ -54,5 +57,11 @@ internal sealed record RunSummary
     public double ElapsedSeconds { get; init; }
 
     [JsonPropertyName("stateDir")]
-    public required string StateDir { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StateDir { get; init; }
+
+    /// <summary>Requests sent to AWS during the run (aws provider only).</summary>
+    [JsonPropertyName("awsCalls")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? AwsCalls { get; init; }
 }

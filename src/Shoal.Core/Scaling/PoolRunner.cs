@@ -168,7 +168,11 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
             return workers.IsEmpty;
         }
 
-        var toLaunch = Math.Min(options.MaxLaunchBatch, ScalingPolicy.WorkersToLaunch(depth, active, 0, pool));
+        // In-flight jobs are demand only while our own workers run them: the rest run on another pool's
+        // or host's workers, or wait out a lease or a retry delay, and a new worker here would only idle.
+        var busy = workers.Values.Count(w => w.Loop.Phase == WorkerPhase.Running);
+        var ours = depth with { InFlight = Math.Min(depth.InFlight, busy) };
+        var toLaunch = Math.Min(options.MaxLaunchBatch, ScalingPolicy.WorkersToLaunch(ours, active, 0, pool));
         if (toLaunch > 0)
         {
             await LaunchAsync(toLaunch, cancellationToken);

@@ -20,6 +20,13 @@ public sealed class DynamoJobItemTests
         Assert.Equal("2 of 5", item["Retries"].S);
     }
 
+    [Theory]
+    [InlineData(0, 2, "0 of 2")]
+    [InlineData(1, 2, "1 of 2")]
+    [InlineData(3, 2, "2 of 2")]
+    public void Retries_reads_like_the_seed_re_run_counter_and_ends_at_N_of_N(int failures, int retry, string expected) =>
+        Assert.Equal(expected, DynamoJobItem.ToItem(new JobRecord { JobId = "j", Queue = "q", Status = JobStatus.Failed, Failures = failures, Retry = retry, Version = 1 }, TimeSpan.FromDays(1))["Retries"].S);
+
     [Fact]
     public void Tail_keeps_the_end_within_the_byte_budget_without_splitting_characters()
     {

@@ -154,6 +154,28 @@ public sealed class PoolRunnerTests
     }
 
     [Fact]
+    public async Task A_job_in_flight_on_someone_elses_worker_launches_nothing_until_it_comes_back()
+    {
+        var rig = NewRig(maxWorkers: 4, idle: TimeSpan.FromSeconds(30));
+        rig.Queue.Enqueue(WorkerRig.Body("elsewhere"));
+        // Another host (or a dead one whose lease has not run out) holds the message for 10 minutes.
+        Assert.Single(await rig.Queue.ReceiveAsync(1, TimeSpan.FromMinutes(10), TimeSpan.Zero, CancellationToken.None));
+        rig.Runner.Default = RunScript.Succeeds(TimeSpan.FromSeconds(5));
+        var pool = NewPool(rig);
+
+        var run = Run(pool, untilDrained: true, CancellationToken.None);
+        await rig.Time.AdvanceBy(TimeSpan.FromMinutes(9), Step);
+
+        Assert.Equal(0, rig.Fleet.Launched);
+        Assert.False(run.IsCompleted);
+
+        await rig.Time.AdvanceUntil(() => run.IsCompleted, Step, 5000, "the message to come back and run");
+        await run;
+        Assert.Equal(1, rig.Fleet.Launched);
+        Assert.Equal(JobStatus.Succeeded, rig.Ledger["elsewhere"]!.Status);
+    }
+
+    [Fact]
     public async Task Partial_capacity_is_topped_up_on_later_ticks()
     {
         var rig = NewRig(maxWorkers: 5);
