@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Shoal.Cli.Aws;
 using Shoal.Cli.Jobs;
+using Shoal.Cli.Manifests;
 using Shoal.Cli.Local;
 using Shoal.Cli.Output;
 using Shoal.Core.Jobs;
@@ -11,15 +14,34 @@ namespace Shoal.Cli.Commands;
 /// `shoal submit`: adds jobs to a state directory's queue; a running `shoal run` picks them up within
 /// a fraction of a second, or a later one does.
 /// </summary>
-internal sealed class SubmitCommand(IAnsiConsole console) : AsyncCommand<SubmitSettings>
+internal sealed class SubmitCommand(IAnsiConsole console, ILoggerFactory loggers) : AsyncCommand<SubmitSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, SubmitSettings settings, CancellationToken cancellationToken)
     {
-        var state = new StateDirectory(settings.StateDir);
         var sources = JobFileReader.Read(settings.Paths);
-        var queueName = state.QueueName();
-        await using var engine = LocalEngine.Open(state, queueName, TimeProvider.System);
-        var result = await Submitter.SubmitAsync(sources, engine.Queue, engine.Ledger, new JobDefaults(), TimeProvider.System, cancellationToken);
+        string queueName;
+        string where;
+        SubmitResult result;
+        if (settings.Provider == "aws")
+        {
+            var manifests = LoadManifests(settings.Manifests!);
+            var jobQueue = manifests.JobQueues.Count == 1
+                ? manifests.JobQueues[0]
+                : throw new UserException($"--manifests {settings.Manifests}: expected one JobQueue, found {manifests.JobQueues.Count}");
+            await using var aws = await AwsEngine.OpenAsync(jobQueue, TimeProvider.System, loggers.CreateLogger("shoal"), cancellationToken);
+            queueName = aws.Queue.Name;
+            where = "SQS";
+            result = await Submitter.SubmitAsync(sources, aws.Queue, aws.Ledger, ManifestMapper.ToJobDefaults(jobQueue.Spec.JobDefaults), TimeProvider.System, cancellationToken);
+        }
+        else
+        {
+            var state = new StateDirectory(settings.StateDir);
+            queueName = state.QueueName();
+            where = state.Root;
+            await using var engine = LocalEngine.Open(state, queueName, TimeProvider.System);
+            result = await Submitter.SubmitAsync(sources, engine.Queue, engine.Ledger, new JobDefaults(), TimeProvider.System, cancellationToken);
+        }
+
         if (settings.Json)
         {
             Console.Out.WriteLine(CliJson.Serialize(new { queue = queueName, submitted = result.Sent, invalid = result.Invalid, skipped = result.Skipped }));
@@ -36,7 +58,21 @@ internal sealed class SubmitCommand(IAnsiConsole console) : AsyncCommand<SubmitS
             console.MarkupLine("[yellow]invalid (will be recorded as FAILED InvalidJob):[/] " + Markup.Escape(line));
         }
 
-        console.MarkupLine($"Submitted {result.Sent} jobs to queue [bold]{Markup.Escape(queueName)}[/] in {Markup.Escape(state.Root)}. Run them with [bold]shoal run --state-dir {Markup.Escape(state.Root)}[/] (or let the running one pick them up).");
+        console.MarkupLine(settings.Provider == "aws"
+            ? $"Submitted {result.Sent} jobs to the {where} queue [bold]{Markup.Escape(queueName)}[/]. Run them with [bold]shoal run --provider aws --manifests {Markup.Escape(settings.Manifests!)}[/] (or let a running one pick them up)."
+            : $"Submitted {result.Sent} jobs to queue [bold]{Markup.Escape(queueName)}[/] in {Markup.Escape(where)}. Run them with [bold]shoal run --state-dir {Markup.Escape(where)}[/] (or let the running one pick them up).");
         return 0;
+    }
+
+    private static ManifestSet LoadManifests(string directory)
+    {
+        try
+        {
+            return ManifestLoader.Load(directory);
+        }
+        catch (ManifestException e)
+        {
+            throw new UserException(e.Message);
+        }
     }
 }
