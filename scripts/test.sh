@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 dotnet build Operator.sln -c Release --nologo -v q -clp:ErrorsOnly || exit 1
 
 passed=0 failed=0 skipped=0 status=0
-for project in tests/*/*.Tests.csproj; do
+for project in tests/*/*Tests.csproj; do
   name=$(basename "$project" .csproj)
   log=$(mktemp)
   dotnet test "$project" -c Release --no-build --nologo -v q --logger "console;verbosity=minimal" >"$log" 2>&1
