@@ -48,4 +48,11 @@ public sealed class WorkerPoolSpec
     [JsonPropertyName("maxLifetimeSeconds")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? MaxLifetimeSeconds { get; set; }
+
+    // The seed's TagKey: running instances launched by anything else (Terraform, ParallelCluster, the
+    // console) that carry this tag with the JobQueue's queue name as value are adopted as workers, and
+    // terminated when the queue is drained. Null: nothing is adopted.
+    [JsonPropertyName("adoptionTagKey")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AdoptionTagKey { get; set; }
 }

@@ -102,6 +102,7 @@ internal sealed class AwsEngine : IAsyncDisposable
                     Capacity = pool.Spec.Capacity,
                     AllocationStrategy = pool.Spec.AllocationStrategy,
                     Platform = pool.Spec.Platform ?? spec.JobDefaults.Platform,
+                    AdoptionTagKey = pool.Spec.AdoptionTagKey,
                 },
                 new Ec2Api(clients.Ec2),
                 new SsmParameterApi(clients.Ssm),
@@ -156,6 +157,10 @@ internal sealed class AwsEngine : IAsyncDisposable
     /// <summary>Terminates instances this JobQueue's runs launched that no live worker owns (a crashed earlier run).</summary>
     public Task<IReadOnlyList<string>> CollectOrphansAsync(JobQueue jobQueue, IReadOnlySet<string> known, TimeSpan grace, TimeProvider time, ILogger logger, CancellationToken cancellationToken) =>
         new Ec2GarbageCollector(new Ec2Api(clients.Ec2), OwnerId(jobQueue), time, new AwsRetry(time), grace, logger).CollectAsync(known, cancellationToken);
+
+    /// <summary>Instances someone else launched with the pool's adoption tag and this queue's name; null when the pool adopts nothing.</summary>
+    public AdoptionScanner? Adoption(WorkerPool pool, TimeProvider time) =>
+        pool.Spec.AdoptionTagKey is { } key ? new AdoptionScanner(new Ec2Api(clients.Ec2), key, time, new AwsRetry(time)) : null;
 
     public WorkerLoopPorts Ports() => new(Queue, Ledger, Runner ?? throw new InvalidOperationException("workers not started"), Fleet!);
 

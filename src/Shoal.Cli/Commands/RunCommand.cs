@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Shoal.Api.V1Alpha1;
+using Shoal.Aws.Fleet;
 using Shoal.Cli.Aws;
 using Shoal.Cli.Jobs;
 using Shoal.Cli.Local;
@@ -126,13 +127,57 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
             engine.Ports(), queue, pool, new WorkerLoopOptions(), new PoolRunnerOptions(), time, activity, engine.Ingest, logger);
         using var listening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var interruptions = engine.Interruptions(runner, time, logger).RunAsync(listening.Token);
+        var scanner = engine.Adoption(workerPool, time);
+        if (scanner is not null)
+        {
+            await AdoptOnceAsync(scanner, engine.Queue.Name, runner, settings, cancellationToken);
+        }
+
+        var adoption = scanner is null ? Task.CompletedTask : AdoptAsync(scanner, engine.Queue.Name, runner, settings, listening.Token);
         var run = runner.RunAsync(untilDrained: true, cancellationToken);
         await ShowProgressAsync(settings, engine.Ledger, engine.Queue, runner, activity, run, clock);
         await run;
         await listening.CancelAsync();
         await interruptions;
+        await adoption;
         await ReportAsync(settings, engine.Ledger, engine.Queue, runner, submitted, 0, clock, "aws", null, engine.Calls.Total);
         return 0;
+    }
+
+    /// <summary>The first adoption scan runs before the scaler's first look, so adopted instances count as supply.</summary>
+    private async Task<int> AdoptOnceAsync(AdoptionScanner scanner, string queueName, PoolRunner runner, RunSettings settings, CancellationToken cancellationToken)
+    {
+        var adopted = 0;
+        foreach (var worker in await scanner.ScanAsync(queueName, cancellationToken))
+        {
+            if (runner.Adopt(worker, cancellationToken))
+            {
+                adopted++;
+                Say(settings, $"Adopted {worker.WorkerId} ({worker.InstanceType}): it carries {scanner.TagKey}={queueName}; it runs jobs and is terminated when the queue is drained.");
+            }
+        }
+
+        return adopted;
+    }
+
+    private async Task AdoptAsync(AdoptionScanner scanner, string queueName, PoolRunner runner, RunSettings settings, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
+                await AdoptOnceAsync(scanner, queueName, runner, settings, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Warn(settings, $"adoption scan failed, trying again: {e.Message}");
+            }
+        }
     }
 
     private async Task<int> SubmitAsync(RunSettings settings, string[] jobs, IJobQueue queue, IJobLedger ledger, JobDefaults defaults, TimeProvider time, CancellationToken cancellationToken)
@@ -177,6 +222,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
             Recovered = recovered,
             WorkersLaunched = runner.WorkersLaunched,
             WorkersTerminated = runner.WorkersTerminated,
+            WorkersAdopted = runner.WorkersAdopted,
             ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
             StateDir = stateDir,
             AwsCalls = awsCalls,

@@ -53,6 +53,9 @@ internal sealed record RunSummary
     [JsonPropertyName("workersTerminated")]
     public int WorkersTerminated { get; init; }
 
+    [JsonPropertyName("workersAdopted")]
+    public int WorkersAdopted { get; init; }
+
     [JsonPropertyName("elapsedSeconds")]
     public double ElapsedSeconds { get; init; }
 

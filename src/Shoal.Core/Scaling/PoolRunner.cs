@@ -28,6 +28,7 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
     private int launchSequence;
     private int launched;
     private int terminated;
+    private int adopted;
 
     public PoolRunner(
         WorkerLoopPorts ports,
@@ -54,6 +55,8 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
     public int WorkersLaunched => Volatile.Read(ref launched);
 
     public int WorkersTerminated => Volatile.Read(ref terminated);
+
+    public int WorkersAdopted => Volatile.Read(ref adopted);
 
     public IReadOnlyCollection<WorkerLoop> Workers => workers.Values.Select(w => w.Loop).ToList();
 
@@ -102,6 +105,23 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
         {
             worker.Loop.Interrupt(reason);
         }
+    }
+
+    /// <summary>
+    /// Gives a worker loop to an instance someone else launched (the seed's Part 1: an instance with the
+    /// scheduler's tag). It retires like any other worker. False when this runner drives it already.
+    /// </summary>
+    public bool Adopt(WorkerInfo worker, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        if (workers.ContainsKey(worker.WorkerId))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref adopted);
+        Start(worker, cancellationToken);
+        return true;
     }
 
     public bool Interrupt(string workerId, string reason)
@@ -193,12 +213,17 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
         foreach (var info in infos)
         {
             Interlocked.Increment(ref launched);
-            var loop = new WorkerLoop(info.WorkerId, ports, queueSettings, pool, loopOptions, time, this, observer, logger);
-            observer.WorkerPhaseChanged(info.WorkerId, WorkerPhase.Launching, info.InstanceType);
-            var run = new WorkerRun(loop);
-            workers[info.WorkerId] = run;
-            run.Task = Task.Run(() => SuperviseAsync(loop, cancellationToken), CancellationToken.None);
+            Start(info, cancellationToken);
         }
+    }
+
+    private void Start(WorkerInfo info, CancellationToken cancellationToken)
+    {
+        var loop = new WorkerLoop(info.WorkerId, ports, queueSettings, pool, loopOptions, time, this, observer, logger);
+        observer.WorkerPhaseChanged(info.WorkerId, WorkerPhase.Launching, info.InstanceType);
+        var run = new WorkerRun(loop);
+        workers[info.WorkerId] = run;
+        run.Task = Task.Run(() => SuperviseAsync(loop, cancellationToken), CancellationToken.None);
     }
 
     private async Task SuperviseAsync(WorkerLoop loop, CancellationToken cancellationToken)

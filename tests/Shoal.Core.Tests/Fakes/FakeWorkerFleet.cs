@@ -103,6 +103,17 @@ public sealed class FakeWorkerFleet(TimeProvider time, FakeEventLog? log = null)
         }
     }
 
+    /// <summary>A worker someone else launched (for adoption): known to the fleet, not launched through it.</summary>
+    public WorkerInfo LaunchedElsewhere(string id)
+    {
+        lock (gate)
+        {
+            var worker = new Worker(id, time.GetUtcNow(), ReadyAfter);
+            workers.Add(id, worker);
+            return worker.Describe(time.GetUtcNow());
+        }
+    }
+
     public Task<IReadOnlyList<WorkerInfo>> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -176,6 +176,30 @@ public sealed class PoolRunnerTests
     }
 
     [Fact]
+    public async Task An_adopted_worker_counts_as_supply_runs_jobs_and_is_terminated_when_drained()
+    {
+        var rig = NewRig(maxWorkers: 1);
+        rig.Queue.Enqueue(WorkerRig.Body("a"));
+        rig.Queue.Enqueue(WorkerRig.Body("b"));
+        rig.Runner.Default = RunScript.Succeeds(TimeSpan.FromSeconds(5));
+        var pool = NewPool(rig);
+        var theirs = rig.Fleet.LaunchedElsewhere("i-theirs");
+
+        Assert.True(pool.Adopt(theirs, CancellationToken.None));
+        Assert.False(pool.Adopt(theirs, CancellationToken.None));
+        var run = Run(pool, untilDrained: true, CancellationToken.None);
+        await rig.Time.AdvanceUntil(() => run.IsCompleted, Step, 5000, "the pool to drain");
+        await run;
+
+        Assert.Empty(rig.Fleet.Launches); // the adopted worker was supply enough
+        Assert.Equal(0, pool.WorkersLaunched);
+        Assert.Equal(1, pool.WorkersAdopted);
+        Assert.Equal("i-theirs", rig.Ledger["a"]!.Worker);
+        Assert.Equal("i-theirs", rig.Ledger["b"]!.Worker);
+        Assert.Equal("i-theirs", Assert.Single(rig.Fleet.Terminations).WorkerId);
+    }
+
+    [Fact]
     public async Task Partial_capacity_is_topped_up_on_later_ticks()
     {
         var rig = NewRig(maxWorkers: 5);

@@ -101,6 +101,33 @@ public sealed class ShoalOnMotoTests(MotoServer moto) : IClassFixture<MotoServer
         Assert.Equal(1, summary.GetProperty("succeeded").GetInt32());
     }
 
+    [Fact]
+    public async Task An_instance_launched_by_someone_else_with_the_adoption_tag_runs_the_jobs_and_is_terminated_when_drained()
+    {
+        await moto.ResetAsync();
+        var manifests = Path.Combine(temp.Path, "manifests");
+        Directory.CreateDirectory(manifests);
+        File.Copy(Path.Combine(Samples, "jobqueue.yaml"), Path.Combine(manifests, "jobqueue.yaml"));
+        File.WriteAllText(Path.Combine(manifests, "workerpool.yaml"),
+            File.ReadAllText(Path.Combine(Samples, "workerpool.yaml")).Replace("  capacity: spot", "  adoptionTagKey: my-scheduler\n  capacity: spot", StringComparison.Ordinal));
+        var ami = await aws.RunAsync("ssm", "get-parameter", "--name", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "--query", "Parameter.Value", "--output", "text");
+        var theirs = await aws.RunAsync("ec2", "run-instances", "--image-id", ami, "--instance-type", "c5.large", "--count", "1",
+            "--tag-specifications", "ResourceType=instance,Tags=[{Key=my-scheduler,Value=demo-job-queue}]", "--query", "Instances[0].InstanceId", "--output", "text");
+        var jobs = temp.File("adopt.jsonl", string.Join('\n', Enumerable.Range(1, 3).Select(i => $$"""{"job_id": "adopted-{{i}}", "commands": ["true"]}""")));
+
+        var summary = await ShoalProcess.RunJsonAsync(temp.Path, aws.Environment, "run", "--provider", "aws", "--manifests", manifests, "--jobs", jobs, "--workers", "1", "--json");
+
+        Assert.Equal(1, summary.GetProperty("workersAdopted").GetInt32());
+        Assert.Equal(0, summary.GetProperty("workersLaunched").GetInt32());
+        Assert.Equal(3, summary.GetProperty("succeeded").GetInt32());
+        foreach (var i in Enumerable.Range(1, 3))
+        {
+            Assert.Equal(theirs, (await GetItemAsync($"adopted-{i}")).GetProperty("instance_id").GetProperty("S").GetString());
+        }
+
+        Assert.Equal("terminated", await aws.RunAsync("ec2", "describe-instances", "--instance-ids", theirs, "--query", "Reservations[0].Instances[0].State.Name", "--output", "text"));
+    }
+
     private async Task<JsonElement> GetItemAsync(string jobId) =>
         (await aws.JsonAsync("dynamodb", "get-item", "--table-name", "demo-job-monitoring", "--key", JsonSerializer.Serialize(new { job_id = new { S = jobId } })))
         .GetProperty("Item");
