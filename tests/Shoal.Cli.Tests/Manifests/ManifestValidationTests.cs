@@ -21,7 +21,7 @@ public sealed class ManifestValidationTests
     [InlineData("  maxJobsPerWorker: 0", "spec.maxJobsPerWorker must be an integer >= 1, got 0")]
     [InlineData("  maxLifetimeSeconds: 0", "spec.maxLifetimeSeconds must be an integer >= 1, got 0")]
     [InlineData("  maxWorker: 3", "unknown field \"spec.maxWorker\"; did you mean \"maxWorkers\"?")]
-    [InlineData("  replicas: 3", "unknown field \"spec.replicas\"; expected one of jobQueueRef, minWorkers, maxWorkers, jobsPerWorker, idleTimeoutSeconds, template, capacity, allocationStrategy, platform, maxJobsPerWorker, maxLifetimeSeconds")]
+    [InlineData("  replicas: 3", "unknown field \"spec.replicas\"; expected one of jobQueueRef, minWorkers, maxWorkers, jobsPerWorker, idleTimeoutSeconds, template, capacity, allocationStrategy, platform, maxJobsPerWorker, maxLifetimeSeconds, adoptionTagKey")]
     [InlineData("  maxWorkers: \"4\"", "spec.maxWorkers must be an integer, got \"4\" (a quoted string; remove the quotes)")]
     [InlineData("  maxWorkers: 2.5", "spec.maxWorkers must be an integer, got 2.5")]
     [InlineData("  maxWorkers: many", "spec.maxWorkers must be an integer, got \"many\"")]
