@@ -33,6 +33,7 @@ public sealed class SsmCommandRunner : ICommandRunner
     private readonly S3Location? defaultOutput;
     private readonly ConcurrentDictionary<string, SsmCommand> commands = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> notReadySince = new(StringComparer.Ordinal);
+    private volatile bool eventsFlowing;
 
     public SsmCommandRunner(
         ISsmApi ssm,
@@ -110,11 +111,22 @@ public sealed class SsmCommandRunner : ICommandRunner
     {
         ArgumentNullException.ThrowIfNull(handle);
         var command = Remember(handle);
-        if (maxWait > TimeSpan.Zero)
+        if (maxWait > TimeSpan.Zero && !command.Ended.Task.IsCompleted)
         {
-            await Task.Delay(maxWait, time, cancellationToken);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(command.Ended.Task, Task.Delay(maxWait, time, wait.Token));
+            await wait.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
+        // With events arriving, an event ends the wait; polls are only the safety net for a lost one.
+        var now = time.GetUtcNow();
+        if (eventsFlowing && !command.Ended.Task.IsCompleted && command.LastPolled is { } polled && now - polled < options.PollIntervalWithEvents)
+        {
+            return new CommandStatus(CommandState.Running, Detail: "waiting for SSM's status-change event");
+        }
+
+        command.LastPolled = now;
         SsmInvocation invocation;
         try
         {
@@ -219,6 +231,23 @@ public sealed class SsmCommandRunner : ICommandRunner
                 handle.CommandId, handle.WorkerId, reason, message);
         }
     }
+
+    /// <summary>
+    /// An SSM status-change event for an invocation. A hint, never the verdict: a terminal one wakes the
+    /// command's wait, which then asks GetCommandInvocation for the status, exit code and output.
+    /// </summary>
+    internal void OnStatusChanged(string commandId, string instanceId, string status)
+    {
+        eventsFlowing = true;
+        var terminal = AwsSsmApi.ParseStatus(status) is not (SsmInvocationStatus.Pending or SsmInvocationStatus.InProgress or SsmInvocationStatus.Delayed);
+        if (terminal && commands.TryGetValue(commandId, out var command) && command.Handle.WorkerId == instanceId)
+        {
+            command.Ended.TrySetResult();
+        }
+    }
+
+    /// <summary>Events stopped (the queue cannot be read, or the source stopped): poll on the engine's schedule again.</summary>
+    internal void OnEventsStopped() => eventsFlowing = false;
 
     /// <summary>Drops what the runner remembers about a finished command.</summary>
     public void Forget(CommandHandle handle)
