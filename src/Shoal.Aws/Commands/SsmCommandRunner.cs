@@ -106,6 +106,8 @@ public sealed class SsmCommandRunner : ICommandRunner
     /// Waits first (up to <paramref name="maxWait"/>), then asks SSM once and returns what it says. The
     /// engine's poll schedule sets maxWait (short at first, then a tenth of the run time, at most a
     /// minute), so this costs one GetCommandInvocation per call and the status returned is fresh.
+    /// Waiting first also lets a status-change event (<see cref="CommandEventSource"/>) end the wait
+    /// early; while events arrive, most calls skip the poll.
     /// </summary>
     public async Task<CommandStatus> WaitAsync(CommandHandle handle, TimeSpan maxWait, CancellationToken cancellationToken)
     {
@@ -173,8 +175,10 @@ public sealed class SsmCommandRunner : ICommandRunner
             return new InlineOutputReader(inline, inlineComplete ? null : TruncatedMessage(command, "no output bucket is configured (set one so the full output is uploaded to S3)"));
         }
 
-        // The agent uploads after the invocation reports its end, so the object can lag a little.
-        var deadline = time.GetUtcNow() + options.OutputUploadGrace;
+        // The agent uploads after the invocation reports its end, so the object can lag a little. It
+        // uploads nothing for an empty stdout, which the (then complete) inline copy already shows:
+        // one look, no waiting.
+        var deadline = time.GetUtcNow() + (inline.Length == 0 ? TimeSpan.Zero : options.OutputUploadGrace);
         var delay = TimeSpan.FromSeconds(1);
         while (true)
         {
@@ -195,8 +199,7 @@ public sealed class SsmCommandRunner : ICommandRunner
 
         if (inlineComplete)
         {
-            // The agent uploads no stdout object when stdout was empty; and when the inline copy is
-            // complete it is the output, wherever the upload went.
+            // A complete inline copy is the output, wherever the upload went.
             if (inline.Length > 0)
             {
                 logger.LogWarning(
@@ -411,7 +414,8 @@ public sealed class SsmCommandRunner : ICommandRunner
 
     private SsmCommand Remember(CommandHandle handle) =>
         // A handle this process did not create (a restarted host resuming a command): start the
-        // visibility grace now, and learn the document from the first invocation.
+        // visibility grace now, learn the document from the first invocation, and look for the output
+        // in the configured location (a job's own output_s3_prefix is not known here).
         commands.GetOrAdd(handle.CommandId, _ => new SsmCommand(handle, null, defaultOutput, time.GetUtcNow()));
 
     private TimeSpan ReadinessDelay(int attempt)
