@@ -16,4 +16,9 @@ internal sealed class SsmCommand(CommandHandle handle, string? document, S3Locat
 
     /// <summary>The latest invocation seen: its inline stdout serves when S3 has none.</summary>
     public SsmInvocation? Last { get; set; }
+
+    public DateTimeOffset? LastPolled { get; set; }
+
+    /// <summary>Completed when an event says the invocation reached a terminal status: a waiting poll wakes early.</summary>
+    public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

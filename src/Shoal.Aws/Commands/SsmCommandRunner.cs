@@ -33,6 +33,7 @@ public sealed class SsmCommandRunner : ICommandRunner
     private readonly S3Location? defaultOutput;
     private readonly ConcurrentDictionary<string, SsmCommand> commands = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> notReadySince = new(StringComparer.Ordinal);
+    private volatile bool eventsFlowing;
 
     public SsmCommandRunner(
         ISsmApi ssm,
@@ -105,16 +106,29 @@ public sealed class SsmCommandRunner : ICommandRunner
     /// Waits first (up to <paramref name="maxWait"/>), then asks SSM once and returns what it says. The
     /// engine's poll schedule sets maxWait (short at first, then a tenth of the run time, at most a
     /// minute), so this costs one GetCommandInvocation per call and the status returned is fresh.
+    /// Waiting first also lets a status-change event (<see cref="CommandEventSource"/>) end the wait
+    /// early; while events arrive, most calls skip the poll.
     /// </summary>
     public async Task<CommandStatus> WaitAsync(CommandHandle handle, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handle);
         var command = Remember(handle);
-        if (maxWait > TimeSpan.Zero)
+        if (maxWait > TimeSpan.Zero && !command.Ended.Task.IsCompleted)
         {
-            await Task.Delay(maxWait, time, cancellationToken);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(command.Ended.Task, Task.Delay(maxWait, time, wait.Token));
+            await wait.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
+        // With events arriving, an event ends the wait; polls are only the safety net for a lost one.
+        var now = time.GetUtcNow();
+        if (eventsFlowing && !command.Ended.Task.IsCompleted && command.LastPolled is { } polled && now - polled < options.PollIntervalWithEvents)
+        {
+            return new CommandStatus(CommandState.Running, Detail: "waiting for SSM's status-change event");
+        }
+
+        command.LastPolled = now;
         SsmInvocation invocation;
         try
         {
@@ -161,8 +175,10 @@ public sealed class SsmCommandRunner : ICommandRunner
             return new InlineOutputReader(inline, inlineComplete ? null : TruncatedMessage(command, "no output bucket is configured (set one so the full output is uploaded to S3)"));
         }
 
-        // The agent uploads after the invocation reports its end, so the object can lag a little.
-        var deadline = time.GetUtcNow() + options.OutputUploadGrace;
+        // The agent uploads after the invocation reports its end, so the object can lag a little. It
+        // uploads nothing for an empty stdout, which the (then complete) inline copy already shows:
+        // one look, no waiting.
+        var deadline = time.GetUtcNow() + (inline.Length == 0 ? TimeSpan.Zero : options.OutputUploadGrace);
         var delay = TimeSpan.FromSeconds(1);
         while (true)
         {
@@ -183,8 +199,7 @@ public sealed class SsmCommandRunner : ICommandRunner
 
         if (inlineComplete)
         {
-            // The agent uploads no stdout object when stdout was empty; and when the inline copy is
-            // complete it is the output, wherever the upload went.
+            // A complete inline copy is the output, wherever the upload went.
             if (inline.Length > 0)
             {
                 logger.LogWarning(
@@ -219,6 +234,23 @@ public sealed class SsmCommandRunner : ICommandRunner
                 handle.CommandId, handle.WorkerId, reason, message);
         }
     }
+
+    /// <summary>
+    /// An SSM status-change event for an invocation. A hint, never the verdict: a terminal one wakes the
+    /// command's wait, which then asks GetCommandInvocation for the status, exit code and output.
+    /// </summary>
+    internal void OnStatusChanged(string commandId, string instanceId, string status)
+    {
+        eventsFlowing = true;
+        var terminal = AwsSsmApi.ParseStatus(status) is not (SsmInvocationStatus.Pending or SsmInvocationStatus.InProgress or SsmInvocationStatus.Delayed);
+        if (terminal && commands.TryGetValue(commandId, out var command) && command.Handle.WorkerId == instanceId)
+        {
+            command.Ended.TrySetResult();
+        }
+    }
+
+    /// <summary>Events stopped (the queue cannot be read, or the source stopped): poll on the engine's schedule again.</summary>
+    internal void OnEventsStopped() => eventsFlowing = false;
 
     /// <summary>Drops what the runner remembers about a finished command.</summary>
     public void Forget(CommandHandle handle)
@@ -382,7 +414,8 @@ public sealed class SsmCommandRunner : ICommandRunner
 
     private SsmCommand Remember(CommandHandle handle) =>
         // A handle this process did not create (a restarted host resuming a command): start the
-        // visibility grace now, and learn the document from the first invocation.
+        // visibility grace now, learn the document from the first invocation, and look for the output
+        // in the configured location (a job's own output_s3_prefix is not known here).
         commands.GetOrAdd(handle.CommandId, _ => new SsmCommand(handle, null, defaultOutput, time.GetUtcNow()));
 
     private TimeSpan ReadinessDelay(int attempt)

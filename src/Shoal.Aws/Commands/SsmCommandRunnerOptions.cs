@@ -40,6 +40,12 @@ public sealed record SsmCommandRunnerOptions
 
     public int OutputTailChars { get; init; } = 4000;
 
+    /// <summary>
+    /// While SSM status-change events arrive (<see cref="CommandEventSource"/>), a running command is
+    /// polled only this often, as a safety net for an event that was lost; the event wakes the wait.
+    /// </summary>
+    public TimeSpan PollIntervalWithEvents { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Throws with every problem at once, worded for the person who configured it.</summary>
     public void Validate()
     {
@@ -82,6 +88,7 @@ public sealed record SsmCommandRunnerOptions
             errors.Add("output upload grace is negative");
         }
 
+        Positive(PollIntervalWithEvents, "poll interval with events", errors);
         if (OutputTailChars <= 0)
         {
             errors.Add("output tail length must be positive");

@@ -66,6 +66,25 @@ public sealed class RunnerRig
         return await task;
     }
 
+    /// <summary>
+    /// Pumps until <paramref name="task"/> ends, letting thread-pool work run in between, for
+    /// continuations that reach the context from another thread: an event completes its signal
+    /// asynchronously (as it must in production, off the event reader's thread), and
+    /// CancellationTokenSource.CancelAsync runs its callbacks on the pool. Bounded: never hangs a run.
+    /// </summary>
+    public async Task<T> Settle<T>(Task<T> task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
+        {
+            Context.Pump();
+            await Task.Factory.StartNew(static () => Thread.Yield(), CancellationToken.None, TaskCreationOptions.PreferFairness, TaskScheduler.Default);
+        }
+
+        Assert.True(task.IsCompleted, "the call did not finish");
+        return await task;
+    }
+
     public Task<CommandHandle> StartCommand(CommandRequest? request = null) => Run(r => r.StartAsync(request ?? Request(), CancellationToken.None));
 
     public Task<CommandStatus> Poll(CommandHandle handle) => Run(r => r.WaitAsync(handle, TimeSpan.Zero, CancellationToken.None));

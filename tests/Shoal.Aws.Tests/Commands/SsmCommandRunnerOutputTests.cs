@@ -37,7 +37,7 @@ public sealed class SsmCommandRunnerOutputTests
     }
 
     [Fact]
-    public async Task Empty_stdout_has_no_object_and_reads_as_empty_after_the_grace()
+    public async Task Empty_stdout_has_no_object_and_reads_as_empty_without_waiting_for_one()
     {
         // The agent uploads stdout only when there is some.
         var rig = new RunnerRig();
@@ -45,7 +45,21 @@ public sealed class SsmCommandRunnerOutputTests
         var started = rig.Time.GetUtcNow();
 
         Assert.False(await Contains(rig, handle, "anything"));
+        Assert.Equal(started, rig.Time.GetUtcNow());
+        Assert.Single(rig.Outputs.Reads);
+    }
+
+    [Fact]
+    public async Task A_missing_upload_is_waited_for_during_the_grace_period_only()
+    {
+        var rig = new RunnerRig();
+        var handle = await Completed(rig, inline: LongOutput[..24_000]);
+        var started = rig.Time.GetUtcNow();
+
+        await Assert.ThrowsAsync<IOException>(() => rig.Run(r => r.OpenOutputAsync(handle, CancellationToken.None)));
+
         Assert.InRange(rig.Time.GetUtcNow() - started, rig.Options.OutputUploadGrace, rig.Options.OutputUploadGrace + TimeSpan.FromSeconds(1));
+        Assert.InRange(rig.Outputs.Reads.Count, 5, 7); // after 0, 1, 3, 7, 15 and 30 s
     }
 
     [Fact]

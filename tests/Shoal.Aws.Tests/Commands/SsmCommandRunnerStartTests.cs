@@ -150,7 +150,7 @@ public sealed class SsmCommandRunnerStartTests
             rig.Advance(TimeSpan.FromSeconds(5));
         }
 
-        var error = await Assert.ThrowsAsync<InfrastructureException>(() => pending);
+        var error = await Assert.ThrowsAsync<InfrastructureException>(() => rig.Settle(pending));
         Assert.Equal("AgentNotReady", error.Reason);
         Assert.Contains(RunnerRig.Worker, error.Message, StringComparison.Ordinal);
         Assert.Contains("AmazonSSMManagedInstanceCore", error.Message, StringComparison.Ordinal);
@@ -194,10 +194,9 @@ public sealed class SsmCommandRunnerStartTests
 
         var pending = rig.Start(r => r.StartAsync(RunnerRig.Request(), interrupt.Token));
         rig.Advance(TimeSpan.FromSeconds(30));
-        await interrupt.CancelAsync();
-        rig.Context.Pump();
+        await interrupt.CancelAsync(); // its callbacks run on the thread pool: settle, do not just pump
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rig.Settle(pending));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class SsmCommandRunnerWaitTests
         Assert.Empty(rig.Ssm.Gets);
         rig.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(CommandState.Running, (await pending).State);
+        Assert.Equal(CommandState.Running, (await rig.Settle(pending)).State);
         Assert.Single(rig.Ssm.Gets);
         Assert.Equal((handle.CommandId, RunnerRig.Worker), rig.Ssm.Gets[0]);
     }
@@ -112,10 +112,9 @@ public sealed class SsmCommandRunnerWaitTests
         using var interrupt = new CancellationTokenSource();
 
         var pending = rig.Start(r => r.WaitAsync(handle, TimeSpan.FromMinutes(1), interrupt.Token));
-        await interrupt.CancelAsync();
-        rig.Context.Pump();
+        await interrupt.CancelAsync(); // its callbacks run on the thread pool: settle, do not just pump
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rig.Settle(pending));
         Assert.Empty(rig.Ssm.Gets);
     }
 }
