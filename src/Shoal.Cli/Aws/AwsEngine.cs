@@ -43,6 +43,8 @@ internal sealed class AwsEngine : IAsyncDisposable
 
     public string? InterruptionQueueUrl { get; private set; }
 
+    public string? CommandEventQueueUrl { get; private set; }
+
     public AwsCallCounter Calls => clients.Counter;
 
     /// <summary>What `shoal run` tags its instances with, so a later run's garbage collector knows them.</summary>
@@ -144,6 +146,10 @@ internal sealed class AwsEngine : IAsyncDisposable
             // EventBridge rules deliver spot interruption warnings, rebalance recommendations and state
             // changes here (see the README for the rules); the queue is ours, so it is created if missing.
             InterruptionQueueUrl = await retry.RunAsync(ct => sqs.CreateQueueAsync(ManifestMapper.QueueNameOf(jobQueue) + "-interruptions", new Dictionary<string, string>(), ct), cancellationToken);
+
+            // "EC2 Command Invocation Status-change Notification" events end waits early; while they flow,
+            // polling drops to a slow safety net. Without an EventBridge rule nothing arrives and polling goes on.
+            CommandEventQueueUrl = await retry.RunAsync(ct => sqs.CreateQueueAsync(ManifestMapper.QueueNameOf(jobQueue) + "-command-events", new Dictionary<string, string>(), ct), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -157,6 +163,9 @@ internal sealed class AwsEngine : IAsyncDisposable
     /// <summary>Terminates instances this JobQueue's runs launched that no live worker owns (a crashed earlier run).</summary>
     public Task<IReadOnlyList<string>> CollectOrphansAsync(JobQueue jobQueue, IReadOnlySet<string> known, TimeSpan grace, TimeProvider time, ILogger logger, CancellationToken cancellationToken) =>
         new Ec2GarbageCollector(new Ec2Api(clients.Ec2), OwnerId(jobQueue), time, new AwsRetry(time), grace, logger).CollectAsync(known, cancellationToken);
+
+    public CommandEventSource CommandEvents(TimeProvider time, ILogger logger) =>
+        new(clients.Sqs, CommandEventQueueUrl ?? throw new InvalidOperationException("workers not started"), Runner!, time, logger);
 
     /// <summary>Instances someone else launched with the pool's adoption tag and this queue's name; null when the pool adopts nothing.</summary>
     public AdoptionScanner? Adoption(WorkerPool pool, TimeProvider time) =>

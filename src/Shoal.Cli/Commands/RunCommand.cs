@@ -127,6 +127,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
             engine.Ports(), queue, pool, new WorkerLoopOptions(), new PoolRunnerOptions(), time, activity, engine.Ingest, logger);
         using var listening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var interruptions = engine.Interruptions(runner, time, logger).RunAsync(listening.Token);
+        var commandEvents = engine.CommandEvents(time, logger).RunAsync(listening.Token);
         var scanner = engine.Adoption(workerPool, time);
         if (scanner is not null)
         {
@@ -139,6 +140,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
         await run;
         await listening.CancelAsync();
         await interruptions;
+        await IgnoreCancellation(commandEvents);
         await adoption;
         await ReportAsync(settings, engine.Ledger, engine.Queue, runner, submitted, 0, clock, "aws", null, engine.Calls.Total);
         return 0;
@@ -177,6 +179,18 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
             {
                 Warn(settings, $"adoption scan failed, trying again: {e.Message}");
             }
+        }
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped with the run: expected.
         }
     }
 
