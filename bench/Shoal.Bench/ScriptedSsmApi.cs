@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Amazon.SimpleSystemsManagement.Model;
+using Shoal.Aws.Commands;
+using Shoal.Aws.Sdk;
+
+namespace Shoal.Bench;
+
+/// <summary>
+/// SSM Run Command as a scripted double: every command runs for <see cref="Duration"/> and then succeeds
+/// with exit code 0. moto's SSM completes commands at once, so a "1-minute job" needs this. Each call is
+/// recorded in the same <see cref="AwsCallCounter"/> as the wire-counted services ("SSM.SendCommand",
+/// "SSM.GetCommandInvocation", "SSM.CancelCommand"): counted at our seam, one request per call, which is
+/// what the SDK would send when nothing is throttled (no retries happen here).
+/// </summary>
+internal sealed class ScriptedSsmApi(AwsCallCounter counter, TimeSpan duration, TimeProvider time) : ISsmApi
+{
+    private readonly ConcurrentDictionary<string, Command> commands = new(StringComparer.Ordinal);
+
+    public TimeSpan Duration => duration;
+
+    /// <summary>GetCommandInvocation calls per command, in send order.</summary>
+    public IReadOnlyList<int> PollsPerCommand => [.. commands.Values.OrderBy(c => c.SentAt).Select(c => c.Polls)];
+
+    public Task<string> SendCommandAsync(SsmSendCommandRequest request, CancellationToken cancellationToken)
+    {
+        counter.Record("SSM.SendCommand", false);
+        var id = Guid.NewGuid().ToString();
+        commands[id] = new Command(request.InstanceId, request.DocumentName, time.GetUtcNow());
+        return Task.FromResult(id);
+    }
+
+    public Task<SsmInvocation> GetCommandInvocationAsync(string commandId, string instanceId, CancellationToken cancellationToken)
+    {
+        counter.Record("SSM.GetCommandInvocation", false);
+        if (!commands.TryGetValue(commandId, out var command) || command.InstanceId != instanceId)
+        {
+            throw new InvocationDoesNotExistException($"no invocation of {commandId} on {instanceId}");
+        }
+
+        Interlocked.Increment(ref command.Polls);
+        var done = command.Cancelled ? SsmInvocationStatus.Cancelled
+            : time.GetUtcNow() - command.SentAt >= duration ? SsmInvocationStatus.Success
+            : SsmInvocationStatus.InProgress;
+        return Task.FromResult(new SsmInvocation
+        {
+            CommandId = commandId,
+            InstanceId = instanceId,
+            DocumentName = command.Document,
+            Status = done,
+            StatusText = done.ToString(),
+            StatusDetails = done.ToString(),
+            ResponseCode = done == SsmInvocationStatus.Success ? 0 : -1,
+            StandardOutputContent = done == SsmInvocationStatus.Success ? "done\n" : "",
+        });
+    }
+
+    public Task CancelCommandAsync(string commandId, string instanceId, CancellationToken cancellationToken)
+    {
+        counter.Record("SSM.CancelCommand", false);
+        if (commands.TryGetValue(commandId, out var command))
+        {
+            command.Cancelled = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private sealed class Command(string instanceId, string document, DateTimeOffset sentAt)
+    {
+        public int Polls;
+
+        public string InstanceId { get; } = instanceId;
+
+        public string Document { get; } = document;
+
+        public DateTimeOffset SentAt { get; } = sentAt;
+
+        public bool Cancelled { get; set; }
+    }
+}
