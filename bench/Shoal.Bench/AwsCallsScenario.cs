@@ -102,7 +102,7 @@ internal sealed class AwsCallsScenario : IScenario
             time,
             retry,
             logger: logger);
-        var ssm = new ScriptedSsmApi(workerClients.Counter, duration, time);
+        var ssm = new ScriptedSsmApi(workerClients.Counter, duration, TimeSpan.FromMilliseconds(20), time);
         var runner = new SsmCommandRunner(ssm, new S3OutputStore(workerClients.S3), new SsmCommandRunnerOptions { OutputBucket = "shoal-bench-output" }, time, retry, logger);
         var interruptionUrl = await retry.RunAsync(ct => new SqsApi(provisioning.Sqs).CreateQueueAsync(QueueName + "-interruptions", new Dictionary<string, string>(), ct), cancellationToken);
         await new Ec2GarbageCollector(new Ec2Api(provisioning.Ec2), ownerId, time, retry, TimeSpan.Zero, logger).CollectAsync(new HashSet<string>(), cancellationToken);
@@ -146,7 +146,7 @@ internal sealed class AwsCallsScenario : IScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  run: {runSeconds:0.0} s; {counts.Succeeded}/{jobCount} succeeded, {counts.Attempts} attempts, {counts.Interruptions} interruptions; {poolRunner.WorkersLaunched} workers launched, {poolRunner.WorkersTerminated} terminated; {observer.Errors.Count} worker errors, {logger.Warnings} warnings"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  worker receives started {workerSqs.Started} (answered empty {workerSqs.Empty}, cancelled in flight {workerSqs.Unanswered}), SQS.ReceiveMessage on the wire counter {wireReceives}; listener receives started {listenerSqs.Started} (cancelled in flight {listenerSqs.Unanswered}, on the wire counter {Get(categories, "interruptions", "SQS.ReceiveMessage")}); GetCommandInvocation per command: min {polls.Min()}, max {polls.Max()}"));
+            $"  worker receives started {workerSqs.Started} (answered empty {workerSqs.Empty}, cancelled in flight {workerSqs.Unanswered}), SQS.ReceiveMessage on the wire counter {wireReceives}; listener receives started {listenerSqs.Started} (cancelled in flight {listenerSqs.Unanswered}, on the wire counter {Get(categories, "interruptions", "SQS.ReceiveMessage")}); GetCommandInvocation per command: min {polls.Min()}, max {polls.Max()}, {ssm.QuickPolls} came < 5 ms after the previous answer (SSM double latency {ssm.Latency.TotalMilliseconds:0} ms per call)"));
 
         // Per job: the worker loops' requests minus the receives that came back empty are the job's own
         // (steady state); everything else is set-up or run-time overhead, amortized over the jobs.
@@ -228,6 +228,8 @@ internal sealed class AwsCallsScenario : IScenario
             ["workerReceives"] = new JsonObject { ["started"] = workerSqs.Started, ["answeredEmpty"] = workerSqs.Empty, ["cancelledInFlight"] = workerSqs.Unanswered },
             ["listenerReceives"] = new JsonObject { ["started"] = listenerSqs.Started, ["answeredEmpty"] = listenerSqs.Empty, ["cancelledInFlight"] = listenerSqs.Unanswered },
             ["pollsPerCommand"] = new JsonArray([.. polls.Select(p => (JsonNode?)p)]),
+            ["quickPolls"] = ssm.QuickPolls,
+            ["ssmDoubleLatencyMs"] = ssm.Latency.TotalMilliseconds,
             ["calls"] = new JsonObject(categories.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)new JsonObject(c.Calls.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)))))),
             ["perJob"] = perJob,
             ["perJobTotals"] = new JsonObject
