@@ -9,7 +9,8 @@ internal static class Program
     private const string Usage = """
         usage: shoal-bench [SCENARIO...] [--quick] [--no-trace] [--no-warmup] [--keep] [--out DIR] [--state-root DIR]
 
-        scenarios: idle-gap, throughput, makespan, diagnose, seed-model, all (default: all)
+        scenarios: idle-gap, throughput, makespan, diagnose, seed-model, aws-calls, all (default: all;
+                   all leaves out aws-calls, which needs moto_server on PATH and takes about 3 minutes)
           --quick      a tenth of the jobs, to check the bench itself (results are marked quick)
           --no-trace   no timing decorators around the ports (no per-phase breakdown)
           --no-warmup  skip the unmeasured warm-up run before the first engine scenario
@@ -20,7 +21,7 @@ internal static class Program
                        results are then kept under "<scenario>@<file system type>", e.g. idle-gap@tmpfs
         """;
 
-    private static readonly IScenario[] Scenarios = [new IdleGapScenario(), new ThroughputScenario(), new MakespanScenario(), new DiagnoseScenario(), new SeedModelScenario()];
+    private static readonly IScenario[] Scenarios = [new IdleGapScenario(), new ThroughputScenario(), new MakespanScenario(), new DiagnoseScenario(), new SeedModelScenario(), new AwsCallsScenario()];
 
     public static async Task<int> Main(string[] args)
     {
@@ -51,7 +52,7 @@ internal static class Program
             }
         }
 
-        var selected = names.Count == 0 || names.Contains("all") ? [.. Scenarios] : new List<IScenario>();
+        var selected = names.Count == 0 || names.Contains("all") ? [.. Scenarios.Where(s => s is not AwsCallsScenario)] : new List<IScenario>();
         foreach (var name in names.Where(n => n != "all"))
         {
             var scenario = Scenarios.FirstOrDefault(s => s.Name == name);
@@ -84,7 +85,7 @@ internal static class Program
 
         var machine = Machine.Describe();
         Console.WriteLine($"shoal-bench {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC · {machine["processors"]} processors · {machine["cpu"]} · {machine["memoryGiB"]} GiB · {machine["dotnet"]} · {machine["gc"]} GC · state in {states.Root} ({states.FileSystem}) · load {Machine.FormatLoad(Machine.LoadAverage())}{(quick ? " · QUICK" : string.Empty)}{(trace ? string.Empty : " · no trace")}");
-        if (warmup && selected.Any(s => s is not SeedModelScenario))
+        if (warmup && selected.Any(s => s is not SeedModelScenario and not AwsCallsScenario))
         {
             // JIT and first-use costs (SQLite native load, the first process spawn) belong to no scenario.
             var clock = Stopwatch.StartNew();
