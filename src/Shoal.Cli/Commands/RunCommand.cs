@@ -124,7 +124,10 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
 
         var activity = new RunActivity();
         var runner = new PoolRunner(
-            engine.Ports(), queue, pool, new WorkerLoopOptions(), new PoolRunnerOptions(), time, activity, engine.Ingest, logger);
+            engine.Ports(), queue, pool, new WorkerLoopOptions(),
+            // Each look costs SQS requests; the runner also looks at once whenever a worker retires.
+            new PoolRunnerOptions { ScaleInterval = TimeSpan.FromSeconds(10) },
+            time, activity, engine.Ingest, logger);
         using var listening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var interruptions = engine.Interruptions(runner, time, logger).RunAsync(listening.Token);
         var commandEvents = engine.CommandEvents(time, logger).RunAsync(listening.Token);
