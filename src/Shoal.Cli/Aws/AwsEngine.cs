@@ -210,7 +210,7 @@ internal sealed class AwsEngine : IAsyncDisposable
             AwsErrorKind.NotFound => "a resource the manifest names does not exist: check the queue URL, table and bucket names",
             _ => "see the message; fix the manifest or the AWS setup and run again",
         };
-        return e.GetType().Name is "SqsSetupException" or "Ec2FleetException" or "ArgumentException"
+        return e is SqsSetupException or Ec2FleetException or ArgumentException
             ? new UserException(e.Message)
             : new UserException($"AWS setup failed ({reason}): {message}. What to do: {hint}.");
     }

@@ -74,7 +74,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
             time, activity, engine.Ingest, loggers.CreateLogger("shoal"));
 
         var run = runner.RunAsync(untilDrained: true, cancellationToken);
-        await ShowProgressAsync(settings, engine.Ledger, engine.Queue, runner, activity, run, clock);
+        await ShowProgressAsync(settings, engine.Ledger, engine.Queue, runner, activity, run, clock, TimeSpan.FromMilliseconds(200));
         await run;
         await ReportAsync(settings, engine.Ledger, engine.Queue, runner, submitted, recovered, clock, "local", state.Root, awsCalls: null);
         return 0;
@@ -139,7 +139,8 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
 
         var adoption = scanner is null ? Task.CompletedTask : AdoptAsync(scanner, engine.Queue.Name, runner, settings, listening.Token);
         var run = runner.RunAsync(untilDrained: true, cancellationToken);
-        await ShowProgressAsync(settings, engine.Ledger, engine.Queue, runner, activity, run, clock);
+        // Each refresh reads the job table and the queue: on AWS that is three requests, so refresh slowly.
+        await ShowProgressAsync(settings, engine.Ledger, engine.Queue, runner, activity, run, clock, TimeSpan.FromSeconds(2));
         await run;
         await listening.CancelAsync();
         await interruptions;
@@ -316,7 +317,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
         return (queueSettings, poolSettings, ingest);
     }
 
-    private async Task ShowProgressAsync(RunSettings settings, IJobLedger ledger, IJobQueue queue, PoolRunner runner, RunActivity activity, Task run, Stopwatch clock)
+    private async Task ShowProgressAsync(RunSettings settings, IJobLedger ledger, IJobQueue queue, PoolRunner runner, RunActivity activity, Task run, Stopwatch clock, TimeSpan refresh)
     {
         if (settings.Json || !console.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
         {
@@ -364,7 +365,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
                         return;
                     }
 
-                    await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(200)));
+                    await Task.WhenAny(run, Task.Delay(refresh));
                 }
             });
 

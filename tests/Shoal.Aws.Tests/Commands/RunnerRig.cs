@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Shoal.Aws.Commands;
 using Shoal.Aws.Errors;
 using Shoal.Core.Ports;
+using Shoal.Core.Tests.Fakes;
 
 namespace Shoal.Aws.Tests.Commands;
 

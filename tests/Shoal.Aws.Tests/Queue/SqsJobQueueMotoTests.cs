@@ -69,7 +69,6 @@ public sealed class SqsJobQueueMotoTests(MotoServer moto) : IClassFixture<MotoSe
         var clock = Stopwatch.StartNew();
 
         var receive = queue.ReceiveAsync(1, Lease, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await Task.Delay(500);
         await queue.SendAsync("late", TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal("late", Assert.Single(await receive).Body);
@@ -94,9 +93,13 @@ public sealed class SqsJobQueueMotoTests(MotoServer moto) : IClassFixture<MotoSe
         var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(1), TimeSpan.Zero, CancellationToken.None));
 
         await queue.ExtendAsync(message, TimeSpan.FromSeconds(60), CancellationToken.None);
-        await Task.Delay(1500);
 
-        Assert.Empty(await queue.ReceiveAsync(1, Lease, TimeSpan.Zero, CancellationToken.None));
+        // Long polls until well past the first 1 s visibility: none may see the message.
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(1.5))
+        {
+            Assert.Empty(await queue.ReceiveAsync(1, Lease, TimeSpan.FromSeconds(1), CancellationToken.None));
+        }
         Assert.Equal(new QueueDepth(0, 1, 0), await queue.GetDepthAsync(CancellationToken.None));
     }
 
