@@ -1,3 +1,4 @@
+using Shoal.Aws.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;

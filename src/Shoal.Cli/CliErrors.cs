@@ -1,3 +1,4 @@
+using Shoal.Aws.Hosting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,7 +14,7 @@ internal static class CliErrors
             case OperationCanceledException:
                 Console.Error.WriteLine("shoal: stopped; unfinished jobs resume on the next `shoal run` with the same --state-dir");
                 return 130;
-            case UserException or CommandParseException or CommandRuntimeException:
+            case UserException or AwsSetupException or CommandParseException or CommandRuntimeException:
                 Console.Error.WriteLine($"shoal: {exception.Message}");
                 return 2;
             default:

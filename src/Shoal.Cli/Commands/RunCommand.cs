@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Shoal.Api.V1Alpha1;
 using Shoal.Aws.Fleet;
-using Shoal.Cli.Aws;
+using Shoal.Aws.Hosting;
 using Shoal.Cli.Jobs;
 using Shoal.Cli.Local;
 using Shoal.Cli.Manifests;
@@ -91,7 +91,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
         var clock = Stopwatch.StartNew();
         var logger = loggers.CreateLogger("shoal");
         var (jobQueue, workerPool) = LoadOnePool(settings.Manifests);
-        var pool = ManifestMapper.ToPoolSettings(workerPool);
+        var pool = SpecMapper.ToPoolSettings(workerPool);
         if (settings.Workers is { } cap)
         {
             pool = pool with { MaxWorkers = Math.Min(cap, pool.MaxWorkers), MinWorkers = Math.Min(pool.MinWorkers, cap) };
@@ -99,7 +99,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
 
         Say(settings, $"Setting up JobQueue {jobQueue.Metadata.Name} on AWS{(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL") is { Length: > 0 } endpoint ? $" at {endpoint}" : string.Empty)}: queues, job table, ingest.");
         await using var engine = await AwsEngine.OpenAsync(jobQueue, time, logger, cancellationToken);
-        var queue = ManifestMapper.ToQueueSettings(jobQueue) with { Name = engine.Queue.Name };
+        var queue = SpecMapper.ToQueueSettings(jobQueue) with { Name = engine.Queue.Name };
         var submitted = await SubmitAsync(settings, settings.Jobs, engine.Queue, engine.Ledger, queue.Defaults, time, cancellationToken);
         await engine.StartWorkersAsync(jobQueue, workerPool, time, logger, cancellationToken);
 
@@ -297,8 +297,8 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
         }
 
         var (jobQueue, workerPool) = LoadOnePool(settings.Manifests);
-        var queueSettings = ManifestMapper.ToQueueSettings(jobQueue);
-        var poolSettings = ManifestMapper.ToPoolSettings(workerPool);
+        var queueSettings = SpecMapper.ToQueueSettings(jobQueue);
+        var poolSettings = SpecMapper.ToPoolSettings(workerPool);
         if (settings.Workers is { } cap)
         {
             poolSettings = poolSettings with { MaxWorkers = Math.Min(cap, poolSettings.MaxWorkers), MinWorkers = Math.Min(poolSettings.MinWorkers, cap) };

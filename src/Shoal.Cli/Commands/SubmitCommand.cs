@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Shoal.Cli.Aws;
+using Shoal.Aws.Hosting;
 using Shoal.Cli.Jobs;
 using Shoal.Cli.Manifests;
 using Shoal.Cli.Local;
@@ -31,7 +31,7 @@ internal sealed class SubmitCommand(IAnsiConsole console, ILoggerFactory loggers
             await using var aws = await AwsEngine.OpenAsync(jobQueue, TimeProvider.System, loggers.CreateLogger("shoal"), cancellationToken);
             queueName = aws.Queue.Name;
             where = "SQS";
-            result = await Submitter.SubmitAsync(sources, aws.Queue, aws.Ledger, ManifestMapper.ToJobDefaults(jobQueue.Spec.JobDefaults), TimeProvider.System, cancellationToken);
+            result = await Submitter.SubmitAsync(sources, aws.Queue, aws.Ledger, SpecMapper.ToJobDefaults(jobQueue.Spec.JobDefaults), TimeProvider.System, cancellationToken);
         }
         else
         {

@@ -1,3 +1,4 @@
+using Shoal.Aws.Hosting;
 using Shoal.Cli.Manifests;
 using Shoal.Core.Jobs;
 
@@ -28,8 +29,8 @@ public sealed class SampleManifestTests
     {
         var set = ManifestLoader.Load(Samples);
 
-        var queue = ManifestMapper.ToQueueSettings(set.JobQueues[0]);
-        var pool = ManifestMapper.ToPoolSettings(set.WorkerPools[0]);
+        var queue = SpecMapper.ToQueueSettings(set.JobQueues[0]);
+        var pool = SpecMapper.ToPoolSettings(set.WorkerPools[0]);
 
         Assert.Equal("demo", queue.Name);
         Assert.Equal(Platform.Linux, queue.Defaults.Platform);
@@ -48,8 +49,8 @@ public sealed class SampleManifestTests
         var pool = Assert.Single(set.WorkerPools);
         Assert.Empty(set.Warnings);
         Assert.Same(queue, set.JobQueueFor(pool));
-        Assert.Equal("demo-job-queue", ManifestMapper.QueueNameOf(queue));
-        Assert.Equal("demo-job-monitoring", ManifestMapper.TableNameOf(queue));
+        Assert.Equal("demo-job-queue", SpecMapper.QueueNameOf(queue));
+        Assert.Equal("demo-job-monitoring", SpecMapper.TableNameOf(queue));
         Assert.Equal("shoal-demo-drop", queue.Spec.Ingest?.Bucket);
         Assert.Equal("spot", pool.Spec.Capacity);
         Assert.NotEmpty(pool.Spec.Template!.InstanceTypes!);

@@ -9,10 +9,9 @@ using Shoal.Aws.Interruptions;
 using Shoal.Aws.Ledger;
 using Shoal.Aws.Queue;
 using Shoal.Aws.Sdk;
-using Shoal.Cli.Manifests;
 using Shoal.Core.Workers;
 
-namespace Shoal.Cli.Aws;
+namespace Shoal.Aws.Hosting;
 
 /// <summary>
 /// The engine's ports on AWS for one JobQueue (and, for `shoal run`, one WorkerPool): creates or finds
@@ -20,7 +19,7 @@ namespace Shoal.Cli.Aws;
 /// Credentials and region come from the SDK's standard chain; AWS_ENDPOINT_URL points every service
 /// elsewhere (moto, LocalStack).
 /// </summary>
-internal sealed class AwsEngine : IAsyncDisposable
+public sealed class AwsEngine : IAsyncDisposable
 {
     private readonly AwsClients clients;
 
@@ -61,13 +60,13 @@ internal sealed class AwsEngine : IAsyncDisposable
             var spec = jobQueue.Spec;
             var urls = await new SqsQueueProvisioner(sqs, retry, logger).EnsureAsync(new SqsQueueSpec
             {
-                Name = ManifestMapper.QueueNameOf(jobQueue),
+                Name = SpecMapper.QueueNameOf(jobQueue),
                 Url = spec.QueueUrl,
                 Finished = spec.FinishedQueue.Enabled,
                 MaxReceiveCount = spec.DeadLetter.MaxReceiveCount,
                 VisibilityTimeout = TimeSpan.FromSeconds(spec.LeaseSeconds),
             }, cancellationToken);
-            var table = await new DynamoTableProvisioner(clients.DynamoDb, time, logger).EnsureAsync(ManifestMapper.TableNameOf(jobQueue), cancellationToken);
+            var table = await new DynamoTableProvisioner(clients.DynamoDb, time, logger).EnsureAsync(SpecMapper.TableNameOf(jobQueue), cancellationToken);
             var ledger = new DynamoJobLedger(clients.DynamoDb, table.TableName, time, TimeSpan.FromDays(spec.Retention.Days));
             return new AwsEngine(clients, new SqsJobQueue(sqs, urls, retry, time, logger), ledger);
         }
@@ -91,7 +90,7 @@ internal sealed class AwsEngine : IAsyncDisposable
                 new Ec2PoolOptions
                 {
                     PoolName = pool.Metadata.Name,
-                    QueueName = ManifestMapper.QueueNameOf(jobQueue),
+                    QueueName = SpecMapper.QueueNameOf(jobQueue),
                     OwnerId = OwnerId(jobQueue),
                     ImageId = template.Ami,
                     ImageParameter = template.AmiParameter,
@@ -125,18 +124,18 @@ internal sealed class AwsEngine : IAsyncDisposable
                 var setup = await new S3IngestProvisioner(sqs, clients.S3, retry, logger).EnsureAsync(new S3IngestSpec
                 {
                     Bucket = bucket,
-                    QueueName = ManifestMapper.QueueNameOf(jobQueue) + "-ingest",
+                    QueueName = SpecMapper.QueueNameOf(jobQueue) + "-ingest",
                     ExecutableSuffix = ingest.ExecutableSuffix,
                     Prefix = ingest.Prefix,
                 }, cancellationToken);
-                var defaults = ManifestMapper.ToJobDefaults(spec.JobDefaults);
+                var defaults = SpecMapper.ToJobDefaults(spec.JobDefaults);
                 Ingest = new S3JobIngest(sqs, new S3IngestOptions
                 {
                     QueueUrl = setup.QueueUrl,
                     Bucket = bucket,
                     Prefix = ingest.Prefix,
                     ExecutableSuffix = ingest.ExecutableSuffix,
-                    Platform = ManifestMapper.ToPlatform(ingest.Platform ?? spec.JobDefaults.Platform),
+                    Platform = SpecMapper.ToPlatform(ingest.Platform ?? spec.JobDefaults.Platform),
                     Retry = defaults.Retry,
                     SuccessString = defaults.SuccessString,
                     TimeoutSeconds = defaults.TimeoutSeconds,
@@ -145,11 +144,11 @@ internal sealed class AwsEngine : IAsyncDisposable
 
             // EventBridge rules deliver spot interruption warnings, rebalance recommendations and state
             // changes here (see the README for the rules); the queue is ours, so it is created if missing.
-            InterruptionQueueUrl = await retry.RunAsync(ct => sqs.CreateQueueAsync(ManifestMapper.QueueNameOf(jobQueue) + "-interruptions", new Dictionary<string, string>(), ct), cancellationToken);
+            InterruptionQueueUrl = await retry.RunAsync(ct => sqs.CreateQueueAsync(SpecMapper.QueueNameOf(jobQueue) + "-interruptions", new Dictionary<string, string>(), ct), cancellationToken);
 
             // "EC2 Command Invocation Status-change Notification" events end waits early; while they flow,
             // polling drops to a slow safety net. Without an EventBridge rule nothing arrives and polling goes on.
-            CommandEventQueueUrl = await retry.RunAsync(ct => sqs.CreateQueueAsync(ManifestMapper.QueueNameOf(jobQueue) + "-command-events", new Dictionary<string, string>(), ct), cancellationToken);
+            CommandEventQueueUrl = await retry.RunAsync(ct => sqs.CreateQueueAsync(SpecMapper.QueueNameOf(jobQueue) + "-command-events", new Dictionary<string, string>(), ct), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -196,7 +195,7 @@ internal sealed class AwsEngine : IAsyncDisposable
     /// <summary>AWS problems at start-up become one clear line that says what to do.</summary>
     private static Exception Explain(Exception e)
     {
-        if (e is UserException)
+        if (e is AwsSetupException)
         {
             return e;
         }
@@ -211,7 +210,7 @@ internal sealed class AwsEngine : IAsyncDisposable
             _ => "see the message; fix the manifest or the AWS setup and run again",
         };
         return e is SqsSetupException or Ec2FleetException or ArgumentException
-            ? new UserException(e.Message)
-            : new UserException($"AWS setup failed ({reason}): {message}. What to do: {hint}.");
+            ? new AwsSetupException(e.Message)
+            : new AwsSetupException($"AWS setup failed ({reason}): {message}. What to do: {hint}.");
     }
 }

@@ -2,11 +2,11 @@ using Shoal.Api.V1Alpha1;
 using Shoal.Core.Jobs;
 using Shoal.Core.Scaling;
 
-namespace Shoal.Cli.Manifests;
+namespace Shoal.Aws.Hosting;
 
 // From the declared API (strings, seconds) to the engine's settings (enums, TimeSpans). Inputs are
-// expected to have passed ManifestLoader (or the CRD schema); anything else is a programming error.
-public static class ManifestMapper
+// expected to have passed the manifest loader or the CRD schema; anything else is a programming error.
+public static class SpecMapper
 {
     public static QueueSettings ToQueueSettings(JobQueue queue)
     {

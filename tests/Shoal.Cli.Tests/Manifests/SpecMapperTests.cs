@@ -1,10 +1,11 @@
 using Shoal.Api.V1Alpha1;
+using Shoal.Aws.Hosting;
 using Shoal.Cli.Manifests;
 using Shoal.Core.Jobs;
 
 namespace Shoal.Cli.Tests.Manifests;
 
-public sealed class ManifestMapperTests
+public sealed class SpecMapperTests
 {
     [Fact]
     public void QueueSettingsCarryNameDefaultsAndBudgets()
@@ -20,7 +21,7 @@ public sealed class ManifestMapperTests
               leaseSeconds: 45
             """)).JobQueues[0];
 
-        var settings = ManifestMapper.ToQueueSettings(queue);
+        var settings = SpecMapper.ToQueueSettings(queue);
 
         Assert.Equal("demo", settings.Name);
         Assert.Equal(0, settings.Defaults.Retry);
@@ -35,7 +36,7 @@ public sealed class ManifestMapperTests
     [Fact]
     public void DefaultQueueMapsToTheEngineDefaults()
     {
-        var settings = ManifestMapper.ToQueueSettings(new JobQueue { Metadata = new ObjectMeta { Name = "q" } });
+        var settings = SpecMapper.ToQueueSettings(new JobQueue { Metadata = new ObjectMeta { Name = "q" } });
 
         Assert.Equal(3, settings.Defaults.Retry);
         Assert.Null(settings.Defaults.SuccessString);
@@ -50,7 +51,7 @@ public sealed class ManifestMapperTests
     [InlineData("   ")]
     public void BlankSuccessStringMeansNoOutputCheck(string blank)
     {
-        var defaults = ManifestMapper.ToJobDefaults(new JobDefaultsSpec { SuccessString = blank });
+        var defaults = SpecMapper.ToJobDefaults(new JobDefaultsSpec { SuccessString = blank });
 
         Assert.Null(defaults.SuccessString);
     }
@@ -67,7 +68,7 @@ public sealed class ManifestMapperTests
               maxLifetimeSeconds: 3600
             """)).WorkerPools[0];
 
-        var settings = ManifestMapper.ToPoolSettings(pool);
+        var settings = SpecMapper.ToPoolSettings(pool);
 
         Assert.Equal("demo-pool", settings.Name);
         Assert.Equal(2, settings.MinWorkers);
@@ -81,7 +82,7 @@ public sealed class ManifestMapperTests
     [Fact]
     public void UnsetPoolLimitsStayUnlimited()
     {
-        var settings = ManifestMapper.ToPoolSettings(new WorkerPool { Metadata = new ObjectMeta { Name = "p" } });
+        var settings = SpecMapper.ToPoolSettings(new WorkerPool { Metadata = new ObjectMeta { Name = "p" } });
 
         Assert.Null(settings.MaxJobsPerWorker);
         Assert.Null(settings.MaxLifetime);
@@ -94,19 +95,19 @@ public sealed class ManifestMapperTests
     {
         var queue = new JobQueue { Metadata = new ObjectMeta { Name = "render" } };
 
-        Assert.Equal("render-job-queue", ManifestMapper.QueueNameOf(queue));
-        Assert.Equal("render-job-monitoring", ManifestMapper.TableNameOf(queue));
+        Assert.Equal("render-job-queue", SpecMapper.QueueNameOf(queue));
+        Assert.Equal("render-job-monitoring", SpecMapper.TableNameOf(queue));
 
         queue.Spec.QueueName = "custom-q";
         queue.Spec.TableName = "custom-t";
-        Assert.Equal("custom-q", ManifestMapper.QueueNameOf(queue));
-        Assert.Equal("custom-t", ManifestMapper.TableNameOf(queue));
+        Assert.Equal("custom-q", SpecMapper.QueueNameOf(queue));
+        Assert.Equal("custom-t", SpecMapper.TableNameOf(queue));
     }
 
     [Fact]
     public void UnvalidatedPlatformIsRejectedNotGuessed()
     {
-        var error = Assert.Throws<ArgumentException>(() => ManifestMapper.ToPlatform("Linux"));
+        var error = Assert.Throws<ArgumentException>(() => SpecMapper.ToPlatform("Linux"));
 
         Assert.StartsWith("platform must be one of linux, windows, got \"Linux\"", error.Message, StringComparison.Ordinal);
     }
