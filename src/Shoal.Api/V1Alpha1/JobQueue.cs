@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Shoal.Api.V1Alpha1;
 
-public sealed class JobQueue
+public sealed class JobQueue : IResource
 {
     [JsonPropertyName("apiVersion")]
     public string ApiVersion { get; set; } = WellKnown.ApiVersion;

@@ -42,6 +42,10 @@ public sealed class ObjectMeta
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IList<string>? Finalizers { get; set; }
 
+    [JsonPropertyName("ownerReferences")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IList<OwnerReference>? OwnerReferences { get; set; }
+
     [JsonPropertyName("deletionTimestamp")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? DeletionTimestamp { get; set; }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Shoal.Api.V1Alpha1;
 
-public sealed class WorkerPool
+public sealed class WorkerPool : IResource
 {
     [JsonPropertyName("apiVersion")]
     public string ApiVersion { get; set; } = WellKnown.ApiVersion;
