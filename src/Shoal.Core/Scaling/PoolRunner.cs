@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shoal.Core.Jobs;
 using Shoal.Core.Ports;
 using Shoal.Core.Workers;
 
@@ -111,7 +112,7 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
     /// Gives a worker loop to an instance someone else launched (the seed's Part 1: an instance with the
     /// scheduler's tag). It retires like any other worker. False when this runner drives it already.
     /// </summary>
-    public bool Adopt(WorkerInfo worker, CancellationToken cancellationToken)
+    public bool Adopt(WorkerInfo worker, CancellationToken cancellationToken, JobRecord? resume = null)
     {
         ArgumentNullException.ThrowIfNull(worker);
         if (workers.ContainsKey(worker.WorkerId))
@@ -120,7 +121,7 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
         }
 
         Interlocked.Increment(ref adopted);
-        Start(worker, cancellationToken);
+        Start(worker, cancellationToken, resume);
         return true;
     }
 
@@ -217,9 +218,14 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
         }
     }
 
-    private void Start(WorkerInfo info, CancellationToken cancellationToken)
+    private void Start(WorkerInfo info, CancellationToken cancellationToken, JobRecord? resume = null)
     {
         var loop = new WorkerLoop(info.WorkerId, ports, queueSettings, pool, loopOptions, time, this, observer, logger);
+        if (resume is not null)
+        {
+            loop.Resume(resume);
+        }
+
         observer.WorkerPhaseChanged(info.WorkerId, WorkerPhase.Launching, info.InstanceType);
         var run = new WorkerRun(loop);
         workers[info.WorkerId] = run;

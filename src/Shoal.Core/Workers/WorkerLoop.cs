@@ -33,6 +33,7 @@ public sealed class WorkerLoop
     private string? interruptReason;
     private int consecutiveInfrastructureFailures;
     private int consecutiveErrors;
+    private JobRecord? resume;
 
     public WorkerLoop(
         string workerId,
@@ -87,6 +88,24 @@ public sealed class WorkerLoop
     }
 
     /// <summary>
+    /// After a host restart: <paramref name="running"/> is this worker's attempt in flight, as the ledger
+    /// holds it. The loop re-attaches to its command by CommandId instead of running the job again. The
+    /// message's receipt was lost with the old host, so the outcome goes to the ledger only; the message
+    /// comes back when its visibility lapses, and the usual claim rules then drop it (terminal), leave it
+    /// (still leased) or run the next attempt (retry).
+    /// </summary>
+    public void Resume(JobRecord running)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        if (running.Status != JobStatus.Running || running.LeaseOwner != WorkerId)
+        {
+            throw new ArgumentException($"job {running.JobId} is {running.Status} held by {running.LeaseOwner ?? "nobody"}, not running on {WorkerId}", nameof(running));
+        }
+
+        resume = running;
+    }
+
+    /// <summary>
     /// Runs until the worker retires, then terminates it through the fleet. Cancelling
     /// <paramref name="cancellationToken"/> means the host is stopping: the loop returns without
     /// terminating anything, so a restarted host resumes from the ledger.
@@ -98,7 +117,7 @@ public sealed class WorkerLoop
         try
         {
             SetPhase(WorkerPhase.WaitingForAgent, null);
-            reason = await WaitReadyAsync(cancellationToken) ?? await JobLoopAsync(launchedAt, cancellationToken);
+            reason = await WaitReadyAsync(cancellationToken) ?? await ResumeThenLoopAsync(launchedAt, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -156,6 +175,43 @@ public sealed class WorkerLoop
             {
                 return drainReason ?? "Drained";
             }
+        }
+    }
+
+    private async Task<string> ResumeThenLoopAsync(DateTimeOffset launchedAt, CancellationToken cancellationToken)
+    {
+        if (resume is { } running)
+        {
+            resume = null;
+            await ResumeAttemptAsync(running, cancellationToken);
+        }
+
+        return await JobLoopAsync(launchedAt, cancellationToken);
+    }
+
+    private async Task ResumeAttemptAsync(JobRecord record, CancellationToken cancellationToken)
+    {
+        var parsed = JobMessageParser.Parse(record.Body ?? "", queueSettings.Defaults);
+        CurrentJob = record.JobId;
+        try
+        {
+            if (parsed.Job is not { } spec || record.CommandId is not { } commandId)
+            {
+                // Nothing to re-attach to: the old host died between the claim and recording the command.
+                // Give the attempt back without spending the retry budget. Known gap: if that command did
+                // start, it is not cancelled (its id was never stored), so it may overlap the next attempt.
+                await EndByInfrastructureAsync(null, record, JobReasons.WorkerLost, "the host restarted before the attempt's command was recorded", time.GetUtcNow(), cancellationToken);
+                return;
+            }
+
+            SetPhase(WorkerPhase.Running, spec.JobId);
+            logger.LogInformation("Job {JobId}: re-attaching to command {CommandId} on {Worker} after a restart", record.JobId, commandId, WorkerId);
+            var started = record.StartedAt ?? time.GetUtcNow();
+            await WatchAttemptAsync(null, spec, record, new CommandHandle(WorkerId, commandId), started, cancellationToken);
+        }
+        finally
+        {
+            CurrentJob = null;
         }
     }
 
@@ -371,8 +427,17 @@ public sealed class WorkerLoop
             return;
         }
 
-        record = withCommand;
-        observer.AttemptStarted(WorkerId, record, started);
+        observer.AttemptStarted(WorkerId, withCommand, started);
+        await WatchAttemptAsync(message, spec, withCommand, handle, started, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits for the attempt's command with heartbeats, then verifies and records the outcome. A null
+    /// <paramref name="message"/> means a resumed attempt: the queue is left alone (see <see cref="Resume"/>).
+    /// </summary>
+    private async Task WatchAttemptAsync(QueueMessage? message, JobSpec spec, JobRecord record, CommandHandle handle, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interrupt.Token);
         var timeout = spec.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         var heartbeatEvery = TimeSpan.FromTicks(queueSettings.LeaseDuration.Ticks / 3);
         var nextHeartbeat = started + heartbeatEvery;
@@ -435,7 +500,11 @@ public sealed class WorkerLoop
                     }
 
                     record = renewed;
-                    await queue.ExtendAsync(message, queueSettings.LeaseDuration, cancellationToken);
+                    if (message is not null)
+                    {
+                        await queue.ExtendAsync(message, queueSettings.LeaseDuration, cancellationToken);
+                    }
+
                     nextHeartbeat = now + heartbeatEvery;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -511,7 +580,7 @@ public sealed class WorkerLoop
         }
     }
 
-    private async Task EndAsync(QueueMessage message, JobRecord current, JobRecord next, AttemptOutcome outcome, DateTimeOffset endedAt, CancellationToken cancellationToken)
+    private async Task EndAsync(QueueMessage? message, JobRecord current, JobRecord next, AttemptOutcome outcome, DateTimeOffset endedAt, CancellationToken cancellationToken)
     {
         if (!await ledger.TryWriteAsync(current, next, cancellationToken))
         {
@@ -520,7 +589,11 @@ public sealed class WorkerLoop
         }
 
         JobsDone++;
-        if (next.IsTerminal)
+        if (message is null)
+        {
+            // Resumed: the redelivered message publishes the terminal record, or carries the retry.
+        }
+        else if (next.IsTerminal)
         {
             await PublishTerminalAsync(message, next, cancellationToken);
         }
@@ -532,7 +605,7 @@ public sealed class WorkerLoop
         observer.AttemptEnded(WorkerId, next, outcome, endedAt);
     }
 
-    private async Task EndByInfrastructureAsync(QueueMessage message, JobRecord current, string reason, string detail, DateTimeOffset endedAt, CancellationToken cancellationToken)
+    private async Task EndByInfrastructureAsync(QueueMessage? message, JobRecord current, string reason, string detail, DateTimeOffset endedAt, CancellationToken cancellationToken)
     {
         consecutiveInfrastructureFailures++;
         var next = JobTransitions.Interrupted(current, reason, detail, queueSettings.MaxInterruptions, time.GetUtcNow());
@@ -542,7 +615,11 @@ public sealed class WorkerLoop
         }
 
         logger.LogInformation("Job {JobId} on {Worker}: {Reason} ({Detail}); requeued without spending its retry budget", current.JobId, WorkerId, reason, detail);
-        if (next.IsTerminal)
+        if (message is null)
+        {
+            // Resumed: the message comes back by itself when its visibility lapses.
+        }
+        else if (next.IsTerminal)
         {
             await queue.DeadLetterAsync(message, JobResultJson.Serialize(next), cancellationToken);
         }

@@ -83,6 +83,9 @@ public sealed class WorkerRig
         return new WorkerLoop(workerId, Ports, QueueSettings, Pool, Options, Time, Gate, Observer);
     }
 
+    /// <summary>A second loop for a worker the fleet already knows: what a restarted host builds.</summary>
+    public WorkerLoop ReattachLoop(string workerId = "w1") => new(workerId, Ports, QueueSettings, Pool, Options, Time, Gate, Observer);
+
     /// <summary>Starts the loop on the rig's context and runs it until it parks.</summary>
     public Task<WorkerExit> Start(WorkerLoop loop, CancellationToken cancellationToken = default)
     {

@@ -955,6 +955,94 @@ public sealed class WorkerLoopTests
     }
 
     [Fact]
+    public async Task Restarted_host_re_attaches_to_the_running_command_instead_of_running_the_job_again()
+    {
+        var rig = WorkerRig.Create();
+        var messageId = rig.Submit(WorkerRig.Body("j1", success: "done"));
+        rig.Runner.Script("j1", RunScript.Succeeds(TimeSpan.FromMinutes(5), "all done\n"));
+        using (var first = new CancellationTokenSource())
+        {
+            var run = rig.Start(rig.NewLoop(), first.Token);
+            await rig.Advance(TimeSpan.FromSeconds(30));
+            first.Cancel();
+            await rig.Until(() => run.IsCompleted, "the first host to stop", maxSteps: 0);
+        }
+
+        // A new host finds the worker (e.g. from its Worker CR) and the job it was running (the ledger).
+        var running = rig.Ledger["j1"]!;
+        var loop = rig.ReattachLoop();
+        loop.Resume(running);
+        using var second = new CancellationTokenSource();
+        var resumed = rig.Start(loop, second.Token);
+        await rig.Until(() => rig.Ledger["j1"]!.IsTerminal, "the resumed attempt to finish");
+
+        var record = rig.Ledger["j1"]!;
+        Assert.Equal(JobStatus.Succeeded, record.Status);
+        Assert.Equal(1, record.Attempts);
+        Assert.Equal(0, record.Interruptions);
+        Assert.Single(rig.Runner.StartsOf("j1"));
+        Assert.Equal(["cmd-1"], rig.Runner.OutputsOpened);
+        Assert.Equal(1, rig.Ledger.TerminalWritesOf("j1"));
+
+        // The old receipt is gone, so the message waits out its visibility, comes back, is seen to be
+        // finished, and only then is published and deleted: never run twice, never lost.
+        await rig.Until(() => !rig.Queue.Contains(messageId), "the redelivered message to be dropped");
+        Assert.Single(rig.Runner.StartsOf("j1"));
+        Assert.Equal("SUCCEEDED", (string?)Json(Assert.Single(rig.Queue.Finished))["status"]);
+        Assert.Empty(rig.Runner.Violations);
+        await Stop(rig, second, resumed);
+    }
+
+    [Fact]
+    public async Task Resumed_attempt_without_a_recorded_command_is_given_back_without_spending_budget()
+    {
+        var rig = WorkerRig.Create();
+        var messageId = rig.Submit(WorkerRig.Body("j1", retry: 0));
+        var claimed = new JobRecord
+        {
+            JobId = "j1",
+            Queue = WorkerRig.QueueName,
+            Status = JobStatus.Running,
+            Attempts = 1,
+            Worker = "w1",
+            LeaseOwner = "w1",
+            LeaseExpiresAt = rig.Now + TimeSpan.FromMinutes(2),
+            Body = WorkerRig.Body("j1", retry: 0),
+            CreatedAt = rig.Now,
+            StartedAt = rig.Now,
+            UpdatedAt = rig.Now,
+            Version = 1,
+        };
+        Assert.True(await rig.Ledger.TryWriteAsync(null, claimed, CancellationToken.None));
+        var loop = rig.NewLoop();
+        loop.Resume(claimed);
+        using var host = new CancellationTokenSource();
+        var run = rig.Start(loop, host.Token);
+
+        await rig.Until(() => rig.Ledger["j1"]!.IsTerminal, "the job to run again and finish");
+
+        var record = rig.Ledger["j1"]!;
+        Assert.Equal(JobStatus.Succeeded, record.Status);
+        Assert.Equal(1, record.Interruptions);
+        Assert.Equal(0, record.Failures);
+        Assert.Equal(2, record.Attempts);
+        Assert.Single(rig.Runner.StartsOf("j1"));
+        await rig.Until(() => !rig.Queue.Contains(messageId), "the message to be deleted");
+        await Stop(rig, host, run);
+    }
+
+    [Fact]
+    public void Resume_refuses_a_job_this_worker_does_not_hold()
+    {
+        var rig = WorkerRig.Create();
+        var loop = rig.NewLoop();
+        var other = new JobRecord { JobId = "j1", Queue = WorkerRig.QueueName, Status = JobStatus.Running, LeaseOwner = "w2" };
+
+        var error = Assert.Throws<ArgumentException>(() => loop.Resume(other));
+        Assert.Contains("held by w2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Host_stopping_while_idle_returns_without_terminating()
     {
         var rig = WorkerRig.Create();
