@@ -22,10 +22,12 @@ namespace Shoal.Aws.Hosting;
 public sealed class AwsEngine : IAsyncDisposable
 {
     private readonly AwsClients clients;
+    private readonly bool ownsClients;
 
-    private AwsEngine(AwsClients clients, SqsJobQueue queue, DynamoJobLedger ledger)
+    private AwsEngine(AwsClients clients, bool ownsClients, SqsJobQueue queue, DynamoJobLedger ledger)
     {
         this.clients = clients;
+        this.ownsClients = ownsClients;
         Queue = queue;
         Ledger = ledger;
     }
@@ -50,9 +52,17 @@ public sealed class AwsEngine : IAsyncDisposable
     public static string OwnerId(JobQueue queue) => $"shoal-run/{queue.Metadata.Name}/{Environment.MachineName}";
 
     /// <summary>The queue and the ledger: what `submit` needs.</summary>
-    public static async Task<AwsEngine> OpenAsync(JobQueue jobQueue, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    public static Task<AwsEngine> OpenAsync(JobQueue jobQueue, TimeProvider time, ILogger logger, CancellationToken cancellationToken) =>
+        OpenAsync(jobQueue, null, time, logger, cancellationToken);
+
+    /// <summary>
+    /// As above on <paramref name="shared"/> clients (the operator's one HTTP pool and call counter), which the
+    /// engine then does not dispose; null makes the engine's own from the environment.
+    /// </summary>
+    public static async Task<AwsEngine> OpenAsync(JobQueue jobQueue, AwsClients? shared, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        var clients = new AwsClients(AwsClientOptions.FromEnvironment());
+        ArgumentNullException.ThrowIfNull(jobQueue);
+        var clients = shared ?? new AwsClients(AwsClientOptions.FromEnvironment());
         try
         {
             var retry = new AwsRetry(time);
@@ -68,18 +78,25 @@ public sealed class AwsEngine : IAsyncDisposable
             }, cancellationToken);
             var table = await new DynamoTableProvisioner(clients.DynamoDb, time, logger).EnsureAsync(SpecMapper.TableNameOf(jobQueue), cancellationToken);
             var ledger = new DynamoJobLedger(clients.DynamoDb, table.TableName, time, TimeSpan.FromDays(spec.Retention.Days));
-            return new AwsEngine(clients, new SqsJobQueue(sqs, urls, retry, time, logger), ledger);
+            return new AwsEngine(clients, shared is null, new SqsJobQueue(sqs, urls, retry, time, logger), ledger);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            clients.Dispose();
+            if (shared is null)
+            {
+                clients.Dispose();
+            }
+
             throw Explain(e);
         }
     }
 
     /// <summary>Adds the workers: the EC2 fleet, the SSM runner, S3 ingest and the interruption queue.</summary>
-    public async Task StartWorkersAsync(JobQueue jobQueue, WorkerPool pool, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="ownerId">The owner tag of launched instances (what the garbage collector looks for); null for `shoal run`'s.</param>
+    public async Task StartWorkersAsync(JobQueue jobQueue, WorkerPool pool, TimeProvider time, ILogger logger, CancellationToken cancellationToken, string? ownerId = null)
     {
+        ArgumentNullException.ThrowIfNull(jobQueue);
+        ArgumentNullException.ThrowIfNull(pool);
         try
         {
             var retry = new AwsRetry(time);
@@ -91,7 +108,7 @@ public sealed class AwsEngine : IAsyncDisposable
                 {
                     PoolName = pool.Metadata.Name,
                     QueueName = SpecMapper.QueueNameOf(jobQueue),
-                    OwnerId = OwnerId(jobQueue),
+                    OwnerId = ownerId ?? OwnerId(jobQueue),
                     ImageId = template.Ami,
                     ImageParameter = template.AmiParameter,
                     InstanceTypes = [.. template.InstanceTypes ?? []],
@@ -175,7 +192,11 @@ public sealed class AwsEngine : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Fleet?.Dispose();
-        clients.Dispose();
+        if (ownsClients)
+        {
+            clients.Dispose();
+        }
+
         return ValueTask.CompletedTask;
     }
 
