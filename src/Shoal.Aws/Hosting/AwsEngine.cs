@@ -231,7 +231,7 @@ public sealed class AwsEngine : IAsyncDisposable
             _ => "see the message; fix the manifest or the AWS setup and run again",
         };
         return e is SqsSetupException or Ec2FleetException or ArgumentException
-            ? new AwsSetupException(e.Message)
-            : new AwsSetupException($"AWS setup failed ({reason}): {message}. What to do: {hint}.");
+            ? new AwsSetupException(e.Message, e)
+            : new AwsSetupException($"AWS setup failed ({reason}): {message}. What to do: {hint}.", e);
     }
 }

@@ -30,6 +30,7 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
     private int launched;
     private int terminated;
     private int adopted;
+    private int desired;
 
     public PoolRunner(
         WorkerLoopPorts ports,
@@ -58,6 +59,9 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
     public int WorkersTerminated => Volatile.Read(ref terminated);
 
     public int WorkersAdopted => Volatile.Read(ref adopted);
+
+    /// <summary>What the scaling policy asked for at the last look at the queue (the WorkerPool's status.desired).</summary>
+    public int Desired => Volatile.Read(ref desired);
 
     public IReadOnlyCollection<WorkerLoop> Workers => workers.Values.Select(w => w.Loop).ToList();
 
@@ -193,6 +197,7 @@ public sealed class PoolRunner : IRetirementGate, IWorkerSignals
         // or host's workers, or wait out a lease or a retry delay, and a new worker here would only idle.
         var busy = workers.Values.Count(w => w.Loop.Phase == WorkerPhase.Running);
         var ours = depth with { InFlight = Math.Min(depth.InFlight, busy) };
+        Volatile.Write(ref desired, ScalingPolicy.Desired(ours, pool));
         var toLaunch = Math.Min(options.MaxLaunchBatch, ScalingPolicy.WorkersToLaunch(ours, active, 0, pool));
         if (toLaunch > 0)
         {
