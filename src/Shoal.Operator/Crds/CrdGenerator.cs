@@ -22,8 +22,7 @@ internal static class CrdGenerator
     public static GeneratedCrd Generate(Type resourceType)
     {
         var definition = Definition(resourceType);
-        var resource = resourceType.GetCustomAttribute<CustomResourceAttribute>()!;
-        return new GeneratedCrd(resourceType, FileName(resource), definition, CrdYaml.Write(definition));
+        return new GeneratedCrd(resourceType, FileName(resourceType.GetCustomAttribute<CustomResourceAttribute>()!), definition, CrdYaml.Write(definition));
     }
 
     // Named like controller-gen's output (group_plural.yaml), which is what people look for in config/crd.

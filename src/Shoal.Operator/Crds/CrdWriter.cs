@@ -19,7 +19,9 @@ internal static class CrdWriter
         }
         else
         {
-            var root = FindRepositoryRoot(workingDirectory) ?? FindRepositoryRoot(AppContext.BaseDirectory);
+            // Only from the working directory: guessing from the binary's location could write into a
+            // different checkout than the one the developer is in.
+            var root = FindRepositoryRoot(workingDirectory);
             if (root is null)
             {
                 error.WriteLine($"generate-crds: no {SolutionFile} in {workingDirectory} or above it. Run it from the repository, or name the output folders: generate-crds config/crd charts/shoal/crds");

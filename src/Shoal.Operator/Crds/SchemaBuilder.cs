@@ -17,11 +17,7 @@ internal sealed class SchemaBuilder
     private readonly NullabilityInfoContext nullability = new();
     private readonly HashSet<Type> building = [];
 
-    public JsonObject ForResource(Type resourceType)
-    {
-        var schema = ForObject(resourceType, isRoot: true);
-        return schema;
-    }
+    public JsonObject ForResource(Type resourceType) => ForObject(resourceType, isRoot: true);
 
     private JsonObject ForObject(Type type, bool isRoot = false)
     {
