@@ -1,10 +1,12 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 
 namespace Shoal.Api.V1Alpha1;
 
 public sealed class FinishedQueueSpec
 {
-    // A queue that receives one message per job that reached a terminal state, for downstream consumers.
     [JsonPropertyName("enabled")]
+    [DefaultValue(SpecDefaults.FinishedQueueEnabled)]
+    [Description("Create the finished-job queue and send it one message per job that reached a terminal state.")]
     public bool Enabled { get; set; } = SpecDefaults.FinishedQueueEnabled;
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace Shoal.Api.V1Alpha1;
@@ -5,26 +7,32 @@ namespace Shoal.Api.V1Alpha1;
 // What the queue supplies when a job message leaves a field out.
 public sealed class JobDefaultsSpec
 {
-    // Re-runs after the first failed attempt: retry N gives N+1 attempts.
     [JsonPropertyName("retry")]
+    [DefaultValue(SpecDefaults.Retry)]
+    [Range(0, int.MaxValue)]
+    [Description("Re-runs after a failed attempt: retry N allows N+1 attempts. Spot reclaims and other infrastructure failures do not count (see maxInterruptions).")]
     public int Retry { get; set; } = SpecDefaults.Retry;
 
-    // Null or blank means "no output check", as in the seed.
     [JsonPropertyName("successString")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Description("Text that must occur in a job's full stdout for it to succeed. Left out or blank means no output check, as in the seed.")]
     public string? SuccessString { get; set; }
 
-    // Null means the platform's shell document (AWS-RunShellScript / AWS-RunPowerShellScript).
     [JsonPropertyName("document")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [RegularExpression(Patterns.NotBlank)]
+    [Description("The SSM document that runs a job's commands. Left out, the platform's shell: AWS-RunShellScript on linux, AWS-RunPowerShellScript on windows.")]
     public string? Document { get; set; }
 
-    // Null means no limit beyond the lease.
     [JsonPropertyName("timeoutSeconds")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Range(1, int.MaxValue)]
+    [Description("How long a job may run before it is cancelled and counted as failed. Left out, no limit beyond the lease.")]
     public int? TimeoutSeconds { get; set; }
 
-    // One of Platforms.
     [JsonPropertyName("platform")]
+    [DefaultValue(SpecDefaults.Platform)]
+    [AllowedValues(Platforms.Linux, Platforms.Windows)]
+    [Description("The workers' operating system: linux or windows. Chooses the default SSM document.")]
     public string Platform { get; set; } = SpecDefaults.Platform;
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace Shoal.Api.V1Alpha1;
@@ -6,5 +8,9 @@ namespace Shoal.Api.V1Alpha1;
 public sealed class JobQueueReference
 {
     [JsonPropertyName("name")]
+    [Required]
+    [MaxLength(63)]
+    [RegularExpression(Patterns.DnsLabel)]
+    [Description("The JobQueue's metadata.name.")]
     public string Name { get; set; } = "";
 }

@@ -1,14 +1,19 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace Shoal.Api.V1Alpha1;
 
-// Where SSM writes each command's full stdout and stderr. Without it, success strings are checked
-// against SSM's inline output, which stops at 24,000 characters.
 public sealed class OutputSpec
 {
     [JsonPropertyName("bucket")]
+    [Required]
+    [RegularExpression(Patterns.S3BucketName)]
+    [Description("The S3 bucket SSM writes command output to (3-63 lowercase letters, digits, '.' or '-').")]
     public string Bucket { get; set; } = "";
 
     [JsonPropertyName("prefix")]
+    [DefaultValue(SpecDefaults.OutputPrefix)]
+    [Description("The key prefix for command output in the bucket.")]
     public string Prefix { get; set; } = SpecDefaults.OutputPrefix;
 }
