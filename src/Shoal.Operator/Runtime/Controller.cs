@@ -45,6 +45,9 @@ public sealed class Controller<T>
 
     internal WorkQueue<ResourceKey> Queue { get; }
 
+    // Raised once a key's reconcile is fully accounted for (requeue decided, Done called): what tests wait on.
+    internal event Action<ResourceKey>? Processed;
+
     // For triggers from elsewhere: another kind changed (a Worker's pool), or an AWS event arrived.
     public void Enqueue(ResourceKey key) => Queue.Add(key);
 
@@ -109,6 +112,8 @@ public sealed class Controller<T>
             {
                 Queue.Done(key);
             }
+
+            Processed?.Invoke(key);
         }
     }
 
