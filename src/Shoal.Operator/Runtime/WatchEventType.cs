@@ -1,0 +1,9 @@
+namespace Shoal.Operator.Runtime;
+
+public enum WatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+    Bookmark,
+}
