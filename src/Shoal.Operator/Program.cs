@@ -1,11 +1,26 @@
+using Shoal.Operator.Crds;
+using Shoal.Operator.Hosting;
+
 namespace Shoal.Operator;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (args is ["generate-crds", .. var dirs]) return Crds.CrdWriter.Run(dirs);
-        Console.Error.WriteLine("shoal-operator: not built yet");
-        return args.Length == 0 ? 1 : 1;
+        // Developer command: regenerate the CRD YAML from the Shoal.Api types (scripts/generate-crds.sh).
+        if (args is ["generate-crds", .. var dirs])
+        {
+            return CrdWriter.Run(dirs);
+        }
+
+        try
+        {
+            return await OperatorHost.RunAsync(args);
+        }
+        catch (StartupException e)
+        {
+            await Console.Error.WriteLineAsync($"shoal-operator: {e.Message}");
+            return 2;
+        }
     }
 }

@@ -195,6 +195,27 @@ public sealed class OperatorMetrics
     public void CountAwsThrottle(string service, string operation) =>
         AwsThrottles.WithLabels(Label(service, nameof(service)), Label(operation, nameof(operation))).Inc();
 
+    /// <summary>
+    /// Raises the AWS request counters to the totals Shoal.Aws counted at its HTTP handler, keyed
+    /// "Service.Operation"; counters only ever go up, so a lower total (a reset counter) is ignored.
+    /// </summary>
+    public void SetAwsTotals(IReadOnlyDictionary<string, long> calls, IReadOnlyDictionary<string, long> throttled)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        ArgumentNullException.ThrowIfNull(throttled);
+        foreach (var (key, total) in calls)
+        {
+            var (service, operation) = SplitOperation(key);
+            AwsRequests.WithLabels(service, operation).IncTo(total);
+        }
+
+        foreach (var (key, total) in throttled)
+        {
+            var (service, operation) = SplitOperation(key);
+            AwsThrottles.WithLabels(service, operation).IncTo(total);
+        }
+    }
+
     public void CountJobFinished(string @namespace, string queue, string outcome) =>
         JobsFinished.WithLabels(Label(@namespace, nameof(@namespace)), Label(queue, nameof(queue)), Label(outcome, nameof(outcome))).Inc();
 
@@ -243,5 +264,11 @@ public sealed class OperatorMetrics
     {
         ArgumentException.ThrowIfNullOrEmpty(value, name);
         return value;
+    }
+
+    private static (string Service, string Operation) SplitOperation(string key)
+    {
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        return dot <= 0 ? ("unknown", key) : (key[..dot], key[(dot + 1)..]);
     }
 }
