@@ -11,12 +11,15 @@ public sealed record AwsClientOptions
     /// <summary>The services Shoal talks to, named as in AWS_ENDPOINT_URL_&lt;SERVICE&gt;.</summary>
     public static IReadOnlyList<string> Services { get; } = ["EC2", "SQS", "DYNAMODB", "S3", "SSM"];
 
+    // Shared, so two default options still compare equal (records compare a dictionary by reference).
+    private static readonly IReadOnlyDictionary<string, Uri> NoServiceEndpoints = new Dictionary<string, Uri>();
+
     public string? Region { get; init; }
 
     public Uri? Endpoint { get; init; }
 
     /// <summary>Service name (one of <see cref="Services"/>, any case) → its own endpoint, winning over <see cref="Endpoint"/>.</summary>
-    public IReadOnlyDictionary<string, Uri> ServiceEndpoints { get; init; } = new Dictionary<string, Uri>();
+    public IReadOnlyDictionary<string, Uri> ServiceEndpoints { get; init; } = NoServiceEndpoints;
 
     /// <summary>The SDK's own quick retries; <see cref="Errors.AwsRetry"/> adds bounded, jittered ones on top.</summary>
     public int SdkMaxErrorRetry { get; init; } = 2;

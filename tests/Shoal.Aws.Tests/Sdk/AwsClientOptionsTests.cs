@@ -100,6 +100,12 @@ public sealed class AwsClientOptionsTests
         Assert.Contains("EC2, SQS, DYNAMODB, S3, SSM", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Options_without_service_endpoints_compare_equal_as_before_there_were_any()
+    {
+        Assert.Equal(new AwsClientOptions { Region = "us-east-1" }, new AwsClientOptions { Region = "us-east-1" });
+    }
+
     private static AwsClientOptions FromEnvironment(Dictionary<string, string> variables) =>
         AwsClientOptions.FromEnvironment(name => variables.GetValueOrDefault(name));
 }
