@@ -89,7 +89,7 @@ public sealed class InstanceTests(MotoServer moto) : IClassFixture<MotoServer>
     {
         await using var rig = await WireRig.StartAsync(moto, o => o with { TerminatedInstanceTimeout = TimeSpan.Zero });
         var worker = await rig.LaunchAsync();
-        var handle = await rig.Runner().StartAsync(WireRig.Request(worker, ["sleep 300", "echo never seen"]), CancellationToken.None);
+        var handle = await rig.Runner().StartAsync(WireRig.Request(worker, ["sleep 3000", "echo never seen"]), CancellationToken.None);
         rig.Advance(2);
         await rig.TerminateAsync(worker);
 
@@ -97,8 +97,8 @@ public sealed class InstanceTests(MotoServer moto) : IClassFixture<MotoServer>
         var lost = await Eventually.PollAsync(() => { rig.Advance(1); return rig.Double.Commands[0]; }, c => c.Ended is not null, "noticing the terminated instance");
 
         Assert.Equal(("TimedOut", "DeliveryTimedOut"), (lost.Status, lost.StatusDetails));
-        Assert.True(lost.Ended < WireRig.Start.AddSeconds(301), $"ended at {lost.Ended}, after the script would have");
-        rig.Advance(400);
+        Assert.True(lost.Ended < WireRig.Start.AddSeconds(3001), $"ended at {lost.Ended}, after the script would have");
+        rig.Advance(3100);
         var status = await rig.Runner().WaitAsync(handle, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(CommandState.Undeliverable, status.State);
     }
