@@ -8,7 +8,10 @@ using Amazon.SQS;
 
 namespace Shoal.Aws.Sdk;
 
-/// <summary>Builds the SDK clients from <see cref="AwsClientOptions"/>; the only place clients are configured.</summary>
+/// <summary>
+/// Builds the SDK clients from <see cref="AwsClientOptions"/>; the only place clients are configured.
+/// Each service is pointed at its own endpoint when it has one (AWS_ENDPOINT_URL_SSM), else the shared one.
+/// </summary>
 public sealed class AwsClients : IDisposable
 {
     private readonly AwsClientOptions options;
@@ -21,18 +24,19 @@ public sealed class AwsClients : IDisposable
     public AwsClients(AwsClientOptions options, AWSCredentials? credentials = null, AwsCallCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         this.options = options;
         Counter = counter ?? new AwsCallCounter();
-        ec2 = new(() => credentials is null ? new AmazonEC2Client(Configure(Counted(new AmazonEC2Config(), "EC2"))) : new AmazonEC2Client(credentials, Configure(Counted(new AmazonEC2Config(), "EC2"))));
-        sqs = new(() => credentials is null ? new AmazonSQSClient(Configure(Counted(new AmazonSQSConfig(), "SQS"))) : new AmazonSQSClient(credentials, Configure(Counted(new AmazonSQSConfig(), "SQS"))));
-        dynamo = new(() => credentials is null ? new AmazonDynamoDBClient(Configure(Counted(new AmazonDynamoDBConfig(), "DynamoDB"))) : new AmazonDynamoDBClient(credentials, Configure(Counted(new AmazonDynamoDBConfig(), "DynamoDB"))));
+        ec2 = new(() => credentials is null ? new AmazonEC2Client(Configure(Counted(new AmazonEC2Config(), "EC2"), "EC2")) : new AmazonEC2Client(credentials, Configure(Counted(new AmazonEC2Config(), "EC2"), "EC2")));
+        sqs = new(() => credentials is null ? new AmazonSQSClient(Configure(Counted(new AmazonSQSConfig(), "SQS"), "SQS")) : new AmazonSQSClient(credentials, Configure(Counted(new AmazonSQSConfig(), "SQS"), "SQS")));
+        dynamo = new(() => credentials is null ? new AmazonDynamoDBClient(Configure(Counted(new AmazonDynamoDBConfig(), "DynamoDB"), "DYNAMODB")) : new AmazonDynamoDBClient(credentials, Configure(Counted(new AmazonDynamoDBConfig(), "DynamoDB"), "DYNAMODB")));
         s3 = new(() =>
         {
-            var config = Configure(Counted(new AmazonS3Config(), "S3"));
-            config.ForcePathStyle = options.Endpoint is not null; // moto and LocalStack serve buckets by path
+            var config = Configure(Counted(new AmazonS3Config(), "S3"), "S3");
+            config.ForcePathStyle = options.EndpointFor("S3") is not null; // moto and LocalStack serve buckets by path
             return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
         });
-        ssm = new(() => credentials is null ? new AmazonSimpleSystemsManagementClient(Configure(Counted(new AmazonSimpleSystemsManagementConfig(), "SSM"))) : new AmazonSimpleSystemsManagementClient(credentials, Configure(Counted(new AmazonSimpleSystemsManagementConfig(), "SSM"))));
+        ssm = new(() => credentials is null ? new AmazonSimpleSystemsManagementClient(Configure(Counted(new AmazonSimpleSystemsManagementConfig(), "SSM"), "SSM")) : new AmazonSimpleSystemsManagementClient(credentials, Configure(Counted(new AmazonSimpleSystemsManagementConfig(), "SSM"), "SSM")));
     }
 
     /// <summary>Every request these clients send, by operation.</summary>
@@ -64,10 +68,10 @@ public sealed class AwsClients : IDisposable
         return config;
     }
 
-    private T Configure<T>(T config) where T : ClientConfig
+    private T Configure<T>(T config, string service) where T : ClientConfig
     {
         config.MaxErrorRetry = options.SdkMaxErrorRetry;
-        if (options.Endpoint is { } endpoint)
+        if (options.EndpointFor(service) is { } endpoint)
         {
             config.ServiceURL = endpoint.ToString();
             config.AuthenticationRegion = options.Region ?? "us-east-1";
