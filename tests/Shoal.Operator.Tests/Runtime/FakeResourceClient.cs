@@ -65,7 +65,32 @@ internal sealed class FakeResourceClient : IResourceClient<Worker>
     public Task<Worker?> GetAsync(string @namespace, string name, CancellationToken ct) =>
         Task.FromResult(Find(@namespace, name));
 
-    public Task<Worker> CreateAsync(Worker resource, CancellationToken ct) => throw new NotSupportedException();
+    public List<Worker> Created { get; } = [];
+
+    public List<(string Namespace, string Name)> Deleted { get; } = [];
+
+    // Failures the next creates throw, in order.
+    public Queue<Exception> CreateFailures { get; } = new();
+
+    public Task<Worker> CreateAsync(Worker resource, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            if (CreateFailures.TryDequeue(out var failure))
+            {
+                throw failure;
+            }
+
+            if (Items.Any(w => w.Metadata.Namespace == resource.Metadata.Namespace && w.Metadata.Name == resource.Metadata.Name))
+            {
+                throw new KubeApiException(409, "AlreadyExists", $"workers.shoal.dev \"{resource.Metadata.Name}\" already exists");
+            }
+
+            Created.Add(resource);
+            Items.Add(resource);
+            return Task.FromResult(resource);
+        }
+    }
 
     public Task<Worker?> PatchAsync(string @namespace, string name, object mergePatch, CancellationToken ct) =>
         Patch("patch", @namespace, name, mergePatch);
@@ -73,7 +98,15 @@ internal sealed class FakeResourceClient : IResourceClient<Worker>
     public Task<Worker?> PatchStatusAsync(string @namespace, string name, object mergePatch, CancellationToken ct) =>
         Patch("patch-status", @namespace, name, mergePatch);
 
-    public Task DeleteAsync(string @namespace, string name, CancellationToken ct) => throw new NotSupportedException();
+    public Task DeleteAsync(string @namespace, string name, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            Deleted.Add((@namespace, name));
+        }
+
+        return Task.CompletedTask;
+    }
 
     private Task<Worker?> Patch(string verb, string @namespace, string name, object mergePatch)
     {
