@@ -78,6 +78,29 @@ public sealed class IamPolicyTests
         Assert.Superset(new HashSet<string>(["ec2:RunInstances", "ec2:CreateTags", "iam:PassRole"], StringComparer.OrdinalIgnoreCase), actions.ToHashSet(StringComparer.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("EC2.CreateFleet", "ec2:CreateFleet ec2:CreateTags ec2:RunInstances iam:PassRole")]
+    [InlineData("SQS.DeleteMessageBatch", "sqs:DeleteMessage")]
+    [InlineData("DynamoDB.TransactWriteItems", "dynamodb:PutItem")]
+    [InlineData("SSM.GetCommandInvocation", "ssm:GetCommandInvocation")]
+    [InlineData("S3.GETObject", "s3:GetObject")]
+    [InlineData("S3.PUTBucket", "s3:CreateBucket s3:PutBucketNotification")]
+    [InlineData("S3.ListObjectsV2", "s3:ListBucket")]
+    public void Operations_recorded_at_run_time_map_to_the_same_actions(string counterKey, string actions)
+    {
+        var mapped = SdkActionMap.ForRecorded(counterKey, new HashSet<string>(["Put"], StringComparer.Ordinal));
+
+        Assert.Equal(actions.Split(' '), mapped.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_recorded_key_from_another_service_is_refused_with_the_known_ones()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SdkActionMap.ForRecorded("Lambda.Invoke", new HashSet<string>()));
+
+        Assert.Contains("EC2, SQS, DynamoDB, SSM, S3", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Actions_reads_single_and_listed_actions_and_only_Allow_statements()
     {

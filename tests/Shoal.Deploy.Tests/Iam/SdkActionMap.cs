@@ -1,10 +1,45 @@
 namespace Shoal.Deploy.Tests.Iam;
 
 // The IAM actions one SDK call needs. Most are the operation's own name; the exceptions are listed with
-// the reason AWS gives for them. An integration test can map the operations it records at run time
-// (AwsCallCounter's "EC2.CreateFleet") through ActionsFor as well.
+// the reason AWS gives for them. ForRecorded maps what AwsCallCounter records at run time.
 public static class SdkActionMap
 {
+    private static readonly Dictionary<string, string> CounterServices = new(StringComparer.Ordinal)
+    {
+        ["EC2"] = "ec2",
+        ["SQS"] = "sqs",
+        ["DynamoDB"] = "dynamodb",
+        ["SSM"] = "ssm",
+        ["S3"] = "s3",
+    };
+
+    // AwsCallCounter's "Service.Operation" keys ("EC2.CreateFleet", "S3.GETObject") to IAM actions. The
+    // JSON and query protocols name the operation exactly; S3's REST calls are counted by HTTP method and
+    // bucket-or-object only, so an S3 key gives the alternatives it may have been (one of them was called).
+    public static IReadOnlySet<string> ForRecorded(string counterKey, IReadOnlySet<string> transactionItemKinds)
+    {
+        ArgumentNullException.ThrowIfNull(counterKey);
+        var dot = counterKey.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !CounterServices.TryGetValue(counterKey[..dot], out var service))
+        {
+            throw new ArgumentException($"\"{counterKey}\" is not an AwsCallCounter key (Service.Operation with Service one of {string.Join(", ", CounterServices.Keys)})", nameof(counterKey));
+        }
+
+        var operation = counterKey[(dot + 1)..];
+        string[] s3Alternatives = (service, operation) switch
+        {
+            ("s3", "GETObject") => ["GetObject"],
+            ("s3", "PUTObject") => ["PutObject"],
+            ("s3", "GETBucket") => ["GetBucketLocation", "GetBucketNotification"],
+            ("s3", "PUTBucket") => ["PutBucket", "PutBucketNotification"],
+            ("s3", "HEADBucket") => ["ListObjectsV2"], // HeadBucket is authorized as s3:ListBucket, as listing is
+            _ => [],
+        };
+        return s3Alternatives.Length > 0
+            ? s3Alternatives.SelectMany(o => ActionsFor(new SdkCall(service, o, counterKey), transactionItemKinds)).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : ActionsFor(new SdkCall(service, operation, counterKey), transactionItemKinds);
+    }
+
     public static IReadOnlySet<string> ActionsFor(SdkCall call, IReadOnlySet<string> transactionItemKinds)
     {
         ArgumentNullException.ThrowIfNull(call);
