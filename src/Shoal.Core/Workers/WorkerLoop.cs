@@ -266,9 +266,17 @@ public sealed class WorkerLoop
         }
 
         CurrentJob = spec.JobId;
+        var (claimed, known) = await ClaimAssumingRegisteredAsync(message, spec, cancellationToken);
+        if (claimed is not null)
+        {
+            await RunAttemptAsync(message, spec, claimed, cancellationToken);
+            return;
+        }
+
         for (var tries = 0; tries < 3; tries++)
         {
-            var existing = await ledger.GetAsync(spec.JobId, cancellationToken);
+            var existing = known is not null ? known.Stored : await ledger.GetAsync(spec.JobId, cancellationToken);
+            known = null;
             var now = time.GetUtcNow();
             var decision = JobTransitions.Claim(existing, queue.Name, spec, message.Body, WorkerId, now, queueSettings.LeaseDuration, queueSettings.MaxInterruptions);
             switch (decision.Kind)
@@ -307,6 +315,25 @@ public sealed class WorkerLoop
 
         // Lost three races for the same record: someone else is busy with it; look again later.
         await queue.ReleaseAsync(message, TimeSpan.FromSeconds(1), cancellationToken);
+    }
+
+    /// <summary>
+    /// A first delivery of a job its submitter registered finds it QUEUED at version 1, and nothing else
+    /// can be: a ledger that checks that in its write claims it in one request instead of a read and a
+    /// write. Not claimed: what the ledger says is stored (null when it cannot say), so no read is wasted.
+    /// </summary>
+    private async Task<(JobRecord? Claimed, AssumedWrite? Known)> ClaimAssumingRegisteredAsync(QueueMessage message, JobSpec spec, CancellationToken cancellationToken)
+    {
+        if (ledger is not IAssumingJobLedger assuming || message.ReceiveCount > 1)
+        {
+            return (null, null);
+        }
+
+        // The creation time is the one thing not known here; the ledger keeps the stored one.
+        var assumed = JobTransitions.Registered(queue.Name, spec, message.Body, message.SentAt);
+        var claim = JobTransitions.Claim(assumed, queue.Name, spec, message.Body, WorkerId, time.GetUtcNow(), queueSettings.LeaseDuration, queueSettings.MaxInterruptions).Next!;
+        var write = await assuming.TryWriteAssumingAsync(assumed, claim, cancellationToken);
+        return write.Written ? (claim, null) : (null, write);
     }
 
     private async Task RejectAsync(QueueMessage message, JobParseResult parsed, CancellationToken cancellationToken)
@@ -364,14 +391,24 @@ public sealed class WorkerLoop
         }
 
         var started = time.GetUtcNow();
-        var withCommand = JobTransitions.Renewed(record, started, queueSettings.LeaseDuration, handle.CommandId);
-        if (!await ledger.TryWriteAsync(record, withCommand, cancellationToken))
+        if (options.WriteCommandIdAtStart)
         {
-            await LoseLeaseAsync(handle, record);
-            return;
+            var withCommand = JobTransitions.Renewed(record, started, queueSettings.LeaseDuration, handle.CommandId);
+            if (!await ledger.TryWriteAsync(record, withCommand, cancellationToken))
+            {
+                await LoseLeaseAsync(handle, record);
+                return;
+            }
+
+            record = withCommand;
+        }
+        else
+        {
+            // Stored with the first lease renewal or the outcome, whichever comes first (writes compare
+            // versions, not contents); until then the runner finds the command by job and attempt.
+            record = record with { CommandId = handle.CommandId };
         }
 
-        record = withCommand;
         observer.AttemptStarted(WorkerId, record, started);
         var timeout = spec.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         var heartbeatEvery = TimeSpan.FromTicks(queueSettings.LeaseDuration.Ticks / 3);
