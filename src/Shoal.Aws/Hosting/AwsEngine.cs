@@ -111,7 +111,7 @@ public sealed class AwsEngine : IAsyncDisposable
                 retry,
                 logger: logger);
             Runner = new SsmCommandRunner(
-                new AwsSsmApi(clients.Ssm),
+                new AwsSsmApi(clients.Ssm, clients.SsmSend),
                 new S3OutputStore(clients.S3),
                 new SsmCommandRunnerOptions { OutputBucket = spec.Output?.Bucket, OutputKeyPrefix = spec.Output?.Prefix },
                 time,
