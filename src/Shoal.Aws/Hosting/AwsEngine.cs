@@ -157,7 +157,7 @@ public sealed class AwsEngine : IAsyncDisposable
     }
 
     public InterruptionListener Interruptions(IWorkerSignals workers, TimeProvider time, ILogger logger) =>
-        new(new SqsApi(clients.Sqs), InterruptionQueueUrl ?? throw new InvalidOperationException("workers not started"), new InterruptionHandler(workers, logger), new AwsRetry(time), time, logger);
+        new(new SqsApi(clients.Sqs), InterruptionQueueUrl ?? throw new InvalidOperationException("workers not started"), new InterruptionHandler(workers, logger, Fleet), new AwsRetry(time), time, logger);
 
     /// <summary>Terminates instances this JobQueue's runs launched that no live worker owns (a crashed earlier run).</summary>
     public Task<IReadOnlyList<string>> CollectOrphansAsync(JobQueue jobQueue, IReadOnlySet<string> known, TimeSpan grace, TimeProvider time, ILogger logger, CancellationToken cancellationToken) =>

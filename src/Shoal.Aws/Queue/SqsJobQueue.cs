@@ -32,6 +32,7 @@ public sealed class SqsJobQueue : IJobQueue
     // ceiling and leave the job to the ledger lease. Taken before the call, so the budget errs short.
     private readonly ConcurrentDictionary<string, DateTimeOffset> receivedAt = new(StringComparer.Ordinal);
     private long nextPruneTicks;
+    private DeadLetterCount? deadLettered;
 
     public SqsJobQueue(ISqsApi sqs, SqsQueueUrls urls, AwsRetry retry, TimeProvider time, ILogger? logger = null)
     {
@@ -120,17 +121,33 @@ public sealed class SqsJobQueue : IJobQueue
     public Task DeadLetterAsync(QueueMessage message, string resultJson, CancellationToken cancellationToken) =>
         PublishThenDeleteAsync(message, resultJson, urls.DeadLetterUrl, cancellationToken);
 
+    /// <summary>
+    /// How old the dead-letter count in <see cref="GetDepthAsync"/> may be. Scaling and "drained" read only
+    /// the job queue; the dead-letter count is for status, so it is re-read at most this often, which halves
+    /// what a depth check costs. Zero: every time.
+    /// </summary>
+    public TimeSpan DeadLetterDepthMaxAge { get; init; } = TimeSpan.FromMinutes(1);
+
     public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
     {
         var queue = retry.RunAsync(ct => sqs.GetQueueAttributesAsync(urls.QueueUrl, DepthAttributes, ct), cancellationToken);
-        var deadLetter = retry.RunAsync(ct => sqs.GetQueueAttributesAsync(urls.DeadLetterUrl, DepthAttributes, ct), cancellationToken);
+        var known = Volatile.Read(ref deadLettered);
+        var deadLetter = known is not null && time.GetUtcNow() - known.At < DeadLetterDepthMaxAge
+            ? null
+            : retry.RunAsync(ct => sqs.GetQueueAttributesAsync(urls.DeadLetterUrl, DepthAttributes, ct), cancellationToken);
         var main = await queue;
-        var dead = await deadLetter;
+        if (deadLetter is not null)
+        {
+            var dead = await deadLetter;
+            known = new DeadLetterCount(Count(dead, DepthAttributes[0]) + Count(dead, DepthAttributes[1]) + Count(dead, DepthAttributes[2]), time.GetUtcNow());
+            Volatile.Write(ref deadLettered, known);
+        }
+
         return new QueueDepth(
             Count(main, DepthAttributes[0]),
             Count(main, DepthAttributes[1]),
             Count(main, DepthAttributes[2]),
-            Count(dead, DepthAttributes[0]) + Count(dead, DepthAttributes[1]) + Count(dead, DepthAttributes[2]));
+            known!.Count);
     }
 
     private async Task PublishThenDeleteAsync(QueueMessage message, string resultJson, string? targetUrl, CancellationToken cancellationToken)
@@ -211,4 +228,6 @@ public sealed class SqsJobQueue : IJobQueue
 
     private static long Count(IReadOnlyDictionary<string, string> attributes, string name) =>
         attributes.TryGetValue(name, out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
+
+    private sealed record DeadLetterCount(long Count, DateTimeOffset At);
 }
