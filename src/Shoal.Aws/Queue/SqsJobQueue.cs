@@ -14,7 +14,15 @@ namespace Shoal.Aws.Queue;
 /// </summary>
 public sealed class SqsJobQueue : IJobQueue
 {
+    /// <summary>
+    /// Marks what <see cref="SendAsync"/> sends: Shoal's submitters register the job right after, so a
+    /// worker may claim it assuming the QUEUED record (QueueMessage.SenderRegisters). The body stays the seed's.
+    /// </summary>
+    public const string SenderRegistersAttribute = "shoal.sender-registers";
+
     private static readonly TimeSpan VisibilityCeiling = TimeSpan.FromSeconds(SqsLimits.MaxVisibilitySeconds);
+
+    private static readonly Dictionary<string, string> SenderRegistersMark = new(StringComparer.Ordinal) { [SenderRegistersAttribute] = "1" };
 
     private static readonly string[] DepthAttributes =
     [
@@ -60,7 +68,7 @@ public sealed class SqsJobQueue : IJobQueue
         }
 
         var seconds = SqsLimits.Seconds(delay, SqsLimits.MaxDelaySeconds);
-        return retry.RunAsync(ct => sqs.SendMessageAsync(urls.QueueUrl, body, seconds, ct), cancellationToken);
+        return retry.RunAsync(ct => sqs.SendMessageAsync(urls.QueueUrl, body, seconds, SenderRegistersMark, ct), cancellationToken);
     }
 
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int max, TimeSpan visibility, TimeSpan wait, CancellationToken cancellationToken)
@@ -82,7 +90,10 @@ public sealed class SqsJobQueue : IJobQueue
         foreach (var message in messages)
         {
             receivedAt[message.ReceiptHandle] = started;
-            received.Add(new QueueMessage(message.MessageId, message.ReceiptHandle, message.Body, message.ReceiveCount, message.SentAt ?? started));
+            received.Add(new QueueMessage(message.MessageId, message.ReceiptHandle, message.Body, message.ReceiveCount, message.SentAt ?? started)
+            {
+                SenderRegisters = message.Attributes.TryGetValue(SenderRegistersAttribute, out var mark) && mark == "1",
+            });
         }
 
         return received;
@@ -160,7 +171,7 @@ public sealed class SqsJobQueue : IJobQueue
         // could lose the result. Consumers therefore key on job_id, as duplicates are possible.
         if (targetUrl is not null)
         {
-            await retry.RunAsync(ct => sqs.SendMessageAsync(targetUrl, resultJson, 0, ct), cancellationToken);
+            await retry.RunAsync(ct => sqs.SendMessageAsync(targetUrl, resultJson, 0, null, ct), cancellationToken);
         }
 
         try

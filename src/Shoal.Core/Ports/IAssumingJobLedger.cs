@@ -4,9 +4,10 @@ namespace Shoal.Core.Ports;
 
 /// <summary>
 /// A job table whose conditional write can start from an assumed record instead of one just read,
-/// where a read costs a request (DynamoDB). The engine assumes only what a first delivery of a
-/// registered job must be: QUEUED at version 1, as <see cref="Workers.JobTransitions.Registered"/>
-/// made it. It then claims in one request, and reads only when the assumption was wrong.
+/// where a read costs a request (DynamoDB). The engine assumes only what a first delivery must find:
+/// QUEUED at version 1, as <see cref="Workers.JobTransitions.Registered"/> made it, when the sender
+/// registers jobs (<see cref="QueueMessage.SenderRegisters"/>), else no record. It then claims in one
+/// request, and reads only when the assumption was wrong.
 /// </summary>
 public interface IAssumingJobLedger : IJobLedger
 {

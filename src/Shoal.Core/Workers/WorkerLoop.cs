@@ -266,7 +266,7 @@ public sealed class WorkerLoop
         }
 
         CurrentJob = spec.JobId;
-        var (claimed, known) = await ClaimAssumingRegisteredAsync(message, spec, cancellationToken);
+        var (claimed, known) = await ClaimWithoutReadAsync(message, spec, cancellationToken);
         if (claimed is not null)
         {
             await RunAttemptAsync(message, spec, claimed, cancellationToken);
@@ -318,11 +318,11 @@ public sealed class WorkerLoop
     }
 
     /// <summary>
-    /// A first delivery of a job its submitter registered finds it QUEUED at version 1, and nothing else
-    /// can be: a ledger that checks that in its write claims it in one request instead of a read and a
-    /// write. Not claimed: what the ledger says is stored (null when it cannot say), so no read is wasted.
+    /// A first delivery finds the job QUEUED at version 1 if its sender registers jobs, and no record if
+    /// not (`aws sqs send-message`): a ledger that checks that in its write claims it in one request
+    /// instead of a read and a write. Not claimed: what the ledger says is stored, so no read is wasted.
     /// </summary>
-    private async Task<(JobRecord? Claimed, AssumedWrite? Known)> ClaimAssumingRegisteredAsync(QueueMessage message, JobSpec spec, CancellationToken cancellationToken)
+    private async Task<(JobRecord? Claimed, AssumedWrite? Known)> ClaimWithoutReadAsync(QueueMessage message, JobSpec spec, CancellationToken cancellationToken)
     {
         if (ledger is not IAssumingJobLedger assuming || message.ReceiveCount > 1)
         {
@@ -330,7 +330,7 @@ public sealed class WorkerLoop
         }
 
         // The creation time is the one thing not known here; the ledger keeps the stored one.
-        var assumed = JobTransitions.Registered(queue.Name, spec, message.Body, message.SentAt);
+        var assumed = message.SenderRegisters ? JobTransitions.Registered(queue.Name, spec, message.Body, message.SentAt) : null;
         var claim = JobTransitions.Claim(assumed, queue.Name, spec, message.Body, WorkerId, time.GetUtcNow(), queueSettings.LeaseDuration, queueSettings.MaxInterruptions).Next!;
         var write = await assuming.TryWriteAssumingAsync(assumed, claim, cancellationToken);
         return write.Written ? (claim, null) : (null, write);
