@@ -29,7 +29,7 @@ internal sealed class ReceiveTally(ISqsApi inner) : ISqsApi
 
     public Task SetQueueAttributesAsync(string queueUrl, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken) => inner.SetQueueAttributesAsync(queueUrl, attributes, cancellationToken);
 
-    public Task<string> SendMessageAsync(string queueUrl, string body, int delaySeconds, CancellationToken cancellationToken) => inner.SendMessageAsync(queueUrl, body, delaySeconds, cancellationToken);
+    public Task<string> SendMessageAsync(string queueUrl, string body, int delaySeconds, IReadOnlyDictionary<string, string>? attributes, CancellationToken cancellationToken) => inner.SendMessageAsync(queueUrl, body, delaySeconds, attributes, cancellationToken);
 
     public async Task<IReadOnlyList<SqsMessage>> ReceiveMessagesAsync(string queueUrl, int max, int waitSeconds, int? visibilitySeconds, CancellationToken cancellationToken)
     {

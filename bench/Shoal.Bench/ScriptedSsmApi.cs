@@ -13,9 +13,15 @@ namespace Shoal.Bench;
 /// what the SDK would send when nothing is throttled (no retries happen here). Each call takes
 /// <see cref="Latency"/>, as a real round trip does: with instant answers, a loop whose wait rounds to zero
 /// would poll thousands of times in a millisecond, which AWS's latency never allows.
+/// With <paramref name="finished"/>, each command's end is also announced the way an EventBridge rule
+/// on SSM's "EC2 Command Invocation Status-change Notification" would: the bench puts the event on the
+/// command-events queue (moto has no EventBridge → SQS delivery). Those sends are EventBridge's, not Shoal's,
+/// and are not counted.
 /// </summary>
-internal sealed class ScriptedSsmApi(AwsCallCounter counter, TimeSpan duration, TimeSpan latency, TimeProvider time) : ISsmApi
+internal sealed class ScriptedSsmApi(AwsCallCounter counter, TimeSpan duration, TimeSpan latency, TimeProvider time, Func<string, string, string, Task>? finished = null) : ISsmApi
 {
+    private readonly ConcurrentBag<Task> announcements = [];
+
     private long quickPolls;
 
     public TimeSpan Latency => latency;
@@ -35,8 +41,34 @@ internal sealed class ScriptedSsmApi(AwsCallCounter counter, TimeSpan duration, 
         counter.Record("SSM.SendCommand", false);
         await Task.Delay(latency, time, cancellationToken);
         var id = Guid.NewGuid().ToString();
-        commands[id] = new Command(request.InstanceId, request.DocumentName, time.GetUtcNow());
+        commands[id] = new Command(request.InstanceId, request.DocumentName, time.GetUtcNow()) { Comment = request.Comment ?? "" };
+        if (finished is not null)
+        {
+            announcements.Add(AnnounceAsync(id, request.InstanceId, request.DocumentName));
+        }
+
         return id;
+    }
+
+    public async Task<IReadOnlyList<SsmCommandSummary>> ListCommandsAsync(string instanceId, DateTimeOffset invokedAfter, CancellationToken cancellationToken)
+    {
+        counter.Record("SSM.ListCommands", false);
+        await Task.Delay(latency, time, cancellationToken);
+        return [.. commands.Where(c => c.Value.InstanceId == instanceId && c.Value.SentAt >= invokedAfter)
+            .Select(c => new SsmCommandSummary(c.Key, c.Value.Comment, c.Value.Document, c.Value.SentAt))];
+    }
+
+    /// <summary>Waits for the events still to be put on the queue (all done once every command has ended).</summary>
+    public Task AnnouncedAsync() => Task.WhenAll(announcements);
+
+    private async Task AnnounceAsync(string commandId, string instanceId, string document)
+    {
+        // EventBridge delivers within about a second of the end; the bench puts it on the queue at once.
+        await Task.Delay(duration, time);
+        if (commands.TryGetValue(commandId, out var command) && !command.Cancelled)
+        {
+            await finished!(commandId, instanceId, document);
+        }
     }
 
     public async Task<SsmInvocation> GetCommandInvocationAsync(string commandId, string instanceId, CancellationToken cancellationToken)
@@ -92,6 +124,8 @@ internal sealed class ScriptedSsmApi(AwsCallCounter counter, TimeSpan duration, 
         public DateTimeOffset SentAt { get; } = sentAt;
 
         public bool Cancelled { get; set; }
+
+        public string Comment { get; init; } = "";
 
         public DateTimeOffset? LastAnswer { get; set; }
     }

@@ -18,6 +18,18 @@ public sealed class CommandEventSource(IAmazonSQS sqs, string queueUrl, SsmComma
     public const string DetailType = "EC2 Command Invocation Status-change Notification";
 
     private readonly ILogger logger = logger ?? NullLogger.Instance;
+    private long receives;
+    private long emptyReceives;
+    private long events;
+
+    /// <summary>Receives answered (long polls cancelled on stop are not).</summary>
+    public long Receives => Interlocked.Read(ref receives);
+
+    /// <summary>Receives that brought nothing: the cost of listening while no command ends.</summary>
+    public long EmptyReceives => Interlocked.Read(ref emptyReceives);
+
+    /// <summary>Invocation status changes handed to the runner.</summary>
+    public long Events => Interlocked.Read(ref events);
 
     /// <summary>Receives until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -33,6 +45,11 @@ public sealed class CommandEventSource(IAmazonSQS sqs, string queueUrl, SsmComma
                     var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 20 }, cancellationToken);
                     messages = received.Messages ?? [];
                     backoff = TimeSpan.FromSeconds(1);
+                    Interlocked.Increment(ref receives);
+                    if (messages.Count == 0)
+                    {
+                        Interlocked.Increment(ref emptyReceives);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -48,6 +65,7 @@ public sealed class CommandEventSource(IAmazonSQS sqs, string queueUrl, SsmComma
                 {
                     if (Parse(message.Body) is { } change)
                     {
+                        Interlocked.Increment(ref events);
                         runner.OnStatusChanged(change.CommandId, change.InstanceId, change.Status);
                     }
                     else

@@ -23,6 +23,8 @@ namespace Shoal.Aws.Commands;
 /// </summary>
 public sealed class SsmCommandRunner : ICommandRunner
 {
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
+
     private readonly ISsmApi ssm;
     private readonly IOutputStore outputs;
     private readonly SsmCommandRunnerOptions options;
@@ -68,7 +70,7 @@ public sealed class SsmCommandRunner : ICommandRunner
     public static SsmCommandRunner Create(AwsClients clients, SsmCommandRunnerOptions options, TimeProvider time, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(clients);
-        return new SsmCommandRunner(new AwsSsmApi(clients.Ssm), new S3OutputStore(clients.S3), options, time, logger: logger);
+        return new SsmCommandRunner(new AwsSsmApi(clients.Ssm, clients.SsmSend), new S3OutputStore(clients.S3), options, time, logger: logger);
     }
 
     public async Task<CommandHandle> StartAsync(CommandRequest request, CancellationToken cancellationToken)
@@ -87,7 +89,7 @@ public sealed class SsmCommandRunner : ICommandRunner
             CloudWatchOutputEnabled = options.CloudWatchOutputEnabled,
         };
 
-        var commandId = await SendWhenAgentReadyAsync(send, request.JobId, cancellationToken);
+        var commandId = await SendWhenAgentReadyAsync(send, request, cancellationToken);
 
         // A worker runs one command at a time: whatever this runner remembers about its previous one
         // is done with.
@@ -104,10 +106,12 @@ public sealed class SsmCommandRunner : ICommandRunner
 
     /// <summary>
     /// Waits first (up to <paramref name="maxWait"/>), then asks SSM once and returns what it says. The
-    /// engine's poll schedule sets maxWait (short at first, then a tenth of the run time, at most a
-    /// minute), so this costs one GetCommandInvocation per call and the status returned is fresh.
-    /// Waiting first also lets a status-change event (<see cref="CommandEventSource"/>) end the wait
-    /// early; while events arrive, most calls skip the poll.
+    /// engine's poll schedule sets maxWait, so without events this costs one GetCommandInvocation per
+    /// call and the status returned is fresh. Waiting first also lets a status-change event
+    /// (<see cref="CommandEventSource"/>) end the wait early. While events arrive, a wait that no event
+    /// ended asks SSM only every <see cref="SsmCommandRunnerOptions.PollIntervalWithEvents"/> from the
+    /// send (a safety net for a lost event), so a command that ends within that costs one
+    /// GetCommandInvocation in all: the one its event triggers, for the exit code and output.
     /// </summary>
     public async Task<CommandStatus> WaitAsync(CommandHandle handle, TimeSpan maxWait, CancellationToken cancellationToken)
     {
@@ -121,9 +125,10 @@ public sealed class SsmCommandRunner : ICommandRunner
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        // With events arriving, an event ends the wait; polls are only the safety net for a lost one.
+        var woken = command.Ended.Task.IsCompleted;
         var now = time.GetUtcNow();
-        if (eventsFlowing && !command.Ended.Task.IsCompleted && command.LastPolled is { } polled && now - polled < options.PollIntervalWithEvents)
+        var events = eventsFlowing;
+        if (events && !woken && now - (command.LastPolled ?? command.SentAt) < options.PollIntervalWithEvents)
         {
             return new CommandStatus(CommandState.Running, Detail: "waiting for SSM's status-change event");
         }
@@ -150,7 +155,38 @@ public sealed class SsmCommandRunner : ICommandRunner
 
         command.Last = invocation;
         command.Document ??= invocation.DocumentName;
-        return SsmStatusMapper.Map(invocation, options.OutputTailChars);
+        var status = SsmStatusMapper.Map(invocation, options.OutputTailChars);
+        if (events && !woken && status.IsTerminal && !command.Ended.Task.IsCompleted)
+        {
+            // The safety net caught an end that no event announced: the rule is gone, or events are being
+            // lost. Poll on the engine's schedule again until the next event shows they flow.
+            eventsFlowing = false;
+            logger.LogWarning(
+                "SSM command {CommandId} on {Worker} ended ({Status}) without a status-change event; polling on the engine's schedule until events arrive again. Check the EventBridge rule that feeds the command-events queue",
+                handle.CommandId, handle.WorkerId, invocation.StatusText);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// Looks the attempt's command up by its comment (job id and attempt, <see cref="SsmComment"/>) and
+    /// document with ListCommands on the worker. ListCommands is eventually consistent, so a command sent
+    /// a moment ago may not show yet; one sent before a host restart does. When there are several (a
+    /// re-send that did double up), the first is kept and the others are cancelled.
+    /// </summary>
+    public async Task<CommandHandle?> FindAsync(CommandRequest request, DateTimeOffset sentAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var commandId = await FindSentAsync(request, sentAfter, cancellationToken);
+        if (commandId is null)
+        {
+            return null;
+        }
+
+        var handle = new CommandHandle(request.WorkerId, commandId);
+        commands.GetOrAdd(commandId, _ => new SsmCommand(handle, request.Document, OutputFor(request), time.GetUtcNow()));
+        return handle;
     }
 
     public async Task<TextReader> OpenOutputAsync(CommandHandle handle, CancellationToken cancellationToken)
@@ -259,19 +295,53 @@ public sealed class SsmCommandRunner : ICommandRunner
         commands.TryRemove(handle.CommandId, out _);
     }
 
-    private async Task<string> SendWhenAgentReadyAsync(SsmSendCommandRequest send, string jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// SendCommand has no idempotency token. After a failure that may hide a success (a timeout, a 5xx)
+    /// the command is looked up by its comment before it is sent again, and once more before giving up,
+    /// so a lost answer does not start the attempt twice on the worker. The SDK client for SendCommand
+    /// must not retry on its own (<see cref="Sdk.AwsClients.SsmSend"/>). What remains: ListCommands lags
+    /// SendCommand by a moment, so a lookup right after a lost answer can miss the command; the engine's
+    /// lease still keeps every other worker off the job.
+    /// </summary>
+    private async Task<string> SendWhenAgentReadyAsync(SsmSendCommandRequest send, CommandRequest request, CancellationToken cancellationToken)
     {
         var worker = send.InstanceId;
+        var jobId = request.JobId;
+        var firstSent = time.GetUtcNow();
+        var uncertain = false;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var commandId = await retry.RunAsync(ct => ssm.SendCommandAsync(send, ct), cancellationToken);
+                var commandId = await retry.RunAsync(async ct =>
+                {
+                    if (uncertain && await FindSentAsync(request, firstSent, ct) is { } sent)
+                    {
+                        logger.LogWarning("SendCommand to {Worker} for job {JobId} failed without an answer, but SSM has its command {CommandId}: using it instead of sending again", worker, jobId, sent);
+                        return sent;
+                    }
+
+                    try
+                    {
+                        return await ssm.SendCommandAsync(send, ct);
+                    }
+                    catch (Exception e) when (AwsErrorClassifier.MayHaveSucceeded(e))
+                    {
+                        uncertain = true;
+                        throw;
+                    }
+                }, cancellationToken);
                 notReadySince.TryRemove(worker, out _);
                 return commandId;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                if (uncertain && await LastLookAsync(request, firstSent, cancellationToken) is { } late)
+                {
+                    notReadySince.TryRemove(worker, out _);
+                    return late;
+                }
+
                 var (_, message) = AwsErrorClassifier.ToReasonMessage(e);
                 switch (AwsErrorClassifier.Classify(e))
                 {
@@ -316,6 +386,46 @@ public sealed class SsmCommandRunner : ICommandRunner
                         throw;
                 }
             }
+        }
+    }
+
+    private async Task<string?> FindSentAsync(CommandRequest request, DateTimeOffset sentAfter, CancellationToken cancellationToken)
+    {
+        var comment = SsmComment.Render(request.JobId, request.Attempt);
+
+        // The filter compares SSM's clock with ours: a margin for skew costs at most a longer page.
+        var listed = await retry.RunAsync(ct => ssm.ListCommandsAsync(request.WorkerId, sentAfter - ClockSkew, ct), cancellationToken);
+        var matches = listed
+            .Where(c => c.Comment == comment && string.Equals(c.DocumentName, request.Document, StringComparison.Ordinal) && c.CommandId.Length > 0)
+            .OrderBy(c => c.RequestedAt ?? DateTimeOffset.MaxValue)
+            .ToList();
+        if (matches.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var extra in matches.Skip(1))
+        {
+            logger.LogWarning("Job {JobId} attempt {Attempt} has a second SSM command {CommandId} on {Worker} (a re-sent SendCommand); cancelling it and keeping {First}",
+                request.JobId, request.Attempt, extra.CommandId, request.WorkerId, matches[0].CommandId);
+            await CancelAsync(new CommandHandle(request.WorkerId, extra.CommandId), cancellationToken);
+        }
+
+        return matches[0].CommandId;
+    }
+
+    private async Task<string?> LastLookAsync(CommandRequest request, DateTimeOffset firstSent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FindSentAsync(request, firstSent, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var (reason, message) = AwsErrorClassifier.ToReasonMessage(e);
+            logger.LogWarning("Job {JobId}: SendCommand to {Worker} may have gone through, and looking it up failed too ({Reason}: {Message}); reporting it as not started",
+                request.JobId, request.WorkerId, reason, message);
+            return null;
         }
     }
 

@@ -126,6 +126,20 @@ public static class AwsErrorClassifier
     }
 
     /// <summary>
+    /// True when a failed request may still have been carried out: its answer was lost (a timeout, a broken
+    /// connection) or the service failed after taking it (5xx). A 4xx answer, throttling included, means it
+    /// was refused. A call without an idempotency token (SSM SendCommand) must look for its effect before it
+    /// is sent again.
+    /// </summary>
+    public static bool MayHaveSucceeded(Exception error) => error switch
+    {
+        AmazonServiceException { InnerException: HttpRequestException or TimeoutException or IOException } => true,
+        AmazonServiceException service => (int)service.StatusCode >= 500,
+        HttpRequestException or TimeoutException or IOException => true,
+        _ => false,
+    };
+
+    /// <summary>
     /// The kind of the reason DynamoDB gave for one item of a cancelled transaction (index as in the
     /// request); Unknown for "None" (that item was fine) or when no reason was returned.
     /// </summary>

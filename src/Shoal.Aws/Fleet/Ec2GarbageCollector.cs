@@ -18,6 +18,7 @@ public sealed class Ec2GarbageCollector
     private readonly TimeProvider time;
     private readonly AwsRetry retry;
     private readonly ILogger logger;
+    private long rounds;
 
     public Ec2GarbageCollector(IEc2Api ec2, string ownerId, TimeProvider time, AwsRetry? retry = null, TimeSpan? gracePeriod = null, ILogger? logger = null)
     {
@@ -61,6 +62,56 @@ public sealed class Ec2GarbageCollector
 
         return terminated;
     }
+
+    /// <summary>
+    /// Collects now and then every <paramref name="period"/> until cancelled: the operator's timer. Each
+    /// round asks <paramref name="knownWorkerIds"/> for the workers owned right then, before it lists
+    /// instances, so an instance launched in between is younger than the grace period and spared. A
+    /// failed round is logged and the next one tries again; <paramref name="collected"/> hears of every
+    /// instance terminated.
+    /// </summary>
+    public async Task RunEveryAsync(
+        TimeSpan period,
+        Func<CancellationToken, Task<IReadOnlySet<string>>> knownWorkerIds,
+        CancellationToken cancellationToken,
+        Action<IReadOnlyList<string>>? collected = null)
+    {
+        ArgumentNullException.ThrowIfNull(knownWorkerIds);
+        if (period <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), period, "the garbage collector's period must be positive (10 minutes, the grace period, is a good start)");
+        }
+
+        using var timer = new PeriodicTimer(period, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    var terminated = await CollectAsync(await knownWorkerIds(cancellationToken), cancellationToken);
+                    Interlocked.Increment(ref rounds);
+                    if (terminated.Count > 0)
+                    {
+                        collected?.Invoke(terminated);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    var (reason, message) = AwsErrorClassifier.ToReasonMessage(e);
+                    logger.LogWarning("Garbage collection of owner {Owner}'s instances failed ({Reason}: {Message}); trying again in {Period}", ownerId, reason, message, period);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped with the host.
+        }
+    }
+
+    /// <summary>Rounds of <see cref="RunEveryAsync"/> that completed.</summary>
+    public long Rounds => Interlocked.Read(ref rounds);
 
     private async Task<IReadOnlyList<string>> TerminateAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {

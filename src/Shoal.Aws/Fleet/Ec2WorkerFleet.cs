@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Aws.Errors;
+using Shoal.Aws.Interruptions;
 using Shoal.Core.Ports;
 
 namespace Shoal.Aws.Fleet;
@@ -12,7 +13,7 @@ namespace Shoal.Aws.Fleet;
 /// from memory, across processes through EC2's client token and the launch-token tag); describes read a
 /// pool-wide inventory; terminate is idempotent.
 /// </summary>
-public sealed class Ec2WorkerFleet : IWorkerFleet, IDisposable
+public sealed class Ec2WorkerFleet : IWorkerFleet, IReclaimedOfferings, IDisposable
 {
     private readonly Ec2PoolOptions options;
     private readonly IEc2Api ec2;
@@ -134,6 +135,23 @@ public sealed class Ec2WorkerFleet : IWorkerFleet, IDisposable
         }
 
         inventory.MarkTerminating(workerId);
+    }
+
+    /// <summary>
+    /// A spot interruption warning for one of this pool's instances: its (type, zone, spot) offering is
+    /// marked unavailable for <see cref="UnavailableOfferings.Ttl"/>, so the replacement the pool launches
+    /// next goes to another type or zone. From what the fleet already knows; no EC2 call.
+    /// </summary>
+    public bool MarkReclaimed(string instanceId)
+    {
+        if (inventory.Known(instanceId) is not { InstanceType: { } type, AvailabilityZone: { } zone } instance)
+        {
+            return false;
+        }
+
+        UnavailableOfferings.MarkUnavailable(type, zone, instance.CapacityType);
+        logger.LogInformation("Pool {Pool}: {Instance} is being reclaimed; no new {Capacity} {Type} in {Zone} for {Ttl}", options.PoolName, instanceId, instance.CapacityType, type, zone, UnavailableOfferings.Ttl);
+        return true;
     }
 
     public void Dispose() => batcher.Dispose();

@@ -49,6 +49,20 @@ internal sealed class InstanceInventory
         }
     }
 
+    /// <summary>What is known of the instance without asking EC2: the last listing, or the launch.</summary>
+    public Ec2Instance? Known(string instanceId)
+    {
+        lock (gate)
+        {
+            if (snapshot.TryGetValue(instanceId, out var listed))
+            {
+                return listed;
+            }
+        }
+
+        return launched.TryGetValue(instanceId, out var seeded) ? seeded.Instance : null;
+    }
+
     /// <summary>Null when EC2 does not know the instance (never launched, or terminated long ago).</summary>
     public async Task<Ec2Instance?> GetAsync(string instanceId, CancellationToken cancellationToken)
     {

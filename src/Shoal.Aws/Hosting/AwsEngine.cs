@@ -48,6 +48,16 @@ public sealed class AwsEngine : IAsyncDisposable
 
     public AwsCallCounter Calls => clients.Counter;
 
+    /// <summary>
+    /// The worker loop's settings on AWS, where every status check is a GetCommandInvocation and every
+    /// ledger write a DynamoDB transaction. Checks back off by doubling (1, 2, 4 … s, then every minute):
+    /// with SSM status-change events flowing they only pace the loop's wake-ups (the runner skips the
+    /// request); without events they are the polls, 7 for a 1-minute job, at the price of noticing its end
+    /// up to twice its run time late (bench/README.md, "AWS requests per job"). The command id rides on the
+    /// first lease renewal: the SSM runner finds a command by job and attempt after a restart.
+    /// </summary>
+    public static WorkerLoopOptions LoopOptions { get; } = new() { Poll = PollSchedule.Doubling, WriteCommandIdAtStart = false };
+
     /// <summary>What `shoal run` tags its instances with, so a later run's garbage collector knows them.</summary>
     public static string OwnerId(JobQueue queue) => $"shoal-run/{queue.Metadata.Name}/{Environment.MachineName}";
 
@@ -128,7 +138,7 @@ public sealed class AwsEngine : IAsyncDisposable
                 retry,
                 logger: logger);
             Runner = new SsmCommandRunner(
-                new AwsSsmApi(clients.Ssm),
+                new AwsSsmApi(clients.Ssm, clients.SsmSend),
                 new S3OutputStore(clients.S3),
                 new SsmCommandRunnerOptions { OutputBucket = spec.Output?.Bucket, OutputKeyPrefix = spec.Output?.Prefix },
                 time,
@@ -174,11 +184,18 @@ public sealed class AwsEngine : IAsyncDisposable
     }
 
     public InterruptionListener Interruptions(IWorkerSignals workers, TimeProvider time, ILogger logger) =>
-        new(new SqsApi(clients.Sqs), InterruptionQueueUrl ?? throw new InvalidOperationException("workers not started"), new InterruptionHandler(workers, logger), new AwsRetry(time), time, logger);
+        new(new SqsApi(clients.Sqs), InterruptionQueueUrl ?? throw new InvalidOperationException("workers not started"), new InterruptionHandler(workers, logger, Fleet), new AwsRetry(time), time, logger);
 
     /// <summary>Terminates instances this JobQueue's runs launched that no live worker owns (a crashed earlier run).</summary>
     public Task<IReadOnlyList<string>> CollectOrphansAsync(JobQueue jobQueue, IReadOnlySet<string> known, TimeSpan grace, TimeProvider time, ILogger logger, CancellationToken cancellationToken) =>
-        new Ec2GarbageCollector(new Ec2Api(clients.Ec2), OwnerId(jobQueue), time, new AwsRetry(time), grace, logger).CollectAsync(known, cancellationToken);
+        GarbageCollector(jobQueue, grace, time, logger).CollectAsync(known, cancellationToken);
+
+    /// <summary>
+    /// The orphan collector for this JobQueue's instances, for <see cref="Ec2GarbageCollector.RunEveryAsync"/>
+    /// on the operator's timer (pass the grace period, 10 minutes by default, that a launch needs to be recorded).
+    /// </summary>
+    public Ec2GarbageCollector GarbageCollector(JobQueue jobQueue, TimeSpan grace, TimeProvider time, ILogger logger) =>
+        new(new Ec2Api(clients.Ec2), OwnerId(jobQueue), time, new AwsRetry(time), grace, logger);
 
     public CommandEventSource CommandEvents(TimeProvider time, ILogger logger) =>
         new(clients.Sqs, CommandEventQueueUrl ?? throw new InvalidOperationException("workers not started"), Runner!, time, logger);

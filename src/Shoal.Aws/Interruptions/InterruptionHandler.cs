@@ -7,9 +7,11 @@ namespace Shoal.Aws.Interruptions;
 /// <summary>
 /// Turns an interruption-queue message into signals to worker loops. It never terminates anything
 /// itself: a loop that is interrupted requeues its job and retires through its fleet, which stays the
-/// one path that terminates instances. The caller deletes the message whatever the outcome.
+/// one path that terminates instances. The caller deletes the message whatever the outcome. A spot
+/// interruption warning also tells <paramref name="offerings"/> that the instance's offering is short of
+/// capacity, so its replacement is launched elsewhere.
 /// </summary>
-public sealed class InterruptionHandler(IWorkerSignals workers, ILogger? logger = null)
+public sealed class InterruptionHandler(IWorkerSignals workers, ILogger? logger = null, IReclaimedOfferings? offerings = null)
 {
     private readonly ILogger logger = logger ?? NullLogger.Instance;
 
@@ -32,6 +34,13 @@ public sealed class InterruptionHandler(IWorkerSignals workers, ILogger? logger 
                 InterruptionKind.ScheduledChange => "ScheduledChange",
                 _ => $"Instance{Capitalize(parsed.State)}",
             };
+            // Before the signal: the interrupted worker retires and the pool launches its replacement
+            // right after, which must already see the offering as short.
+            if (parsed.Kind == InterruptionKind.SpotInterruption)
+            {
+                offerings?.MarkReclaimed(instance);
+            }
+
             var known = action switch
             {
                 InterruptionAction.Interrupt => workers.Interrupt(instance, reason),
@@ -41,6 +50,7 @@ public sealed class InterruptionHandler(IWorkerSignals workers, ILogger? logger 
             if (known)
             {
                 ours = true;
+
                 logger.LogInformation("{Instance}: {Reason} → {Action}", instance, reason, action);
             }
         }

@@ -42,6 +42,76 @@ internal static class DynamoJobItem
     internal const string SeedInstanceId = "instance_id";
     internal const string SeedOutputLogs = "Output_Logs";
 
+    // Attributes a record may or may not have: an update that replaces a record removes those the new
+    // state lacks, as a full-item put would.
+    private static readonly string[] Optional =
+    [
+        Worker, SeedInstanceId, LeaseOwner, LeaseExpiresAt, CommandId, ExitCode, Reason, Message, SeedOutputLogs, Body,
+        StartedAt, FinishedAt, DynamoLedgerSchema.TimeToLiveAttribute,
+    ];
+
+    /// <summary>
+    /// The record as an update of an existing item: every attribute of <see cref="ToItem"/> but the key and
+    /// created_at, which is written once, when the item is created, and never again; optional attributes
+    /// the record lacks are removed. Placeholders (#a0, :v0 …) sidestep DynamoDB's reserved words.
+    /// </summary>
+    public static (string Expression, Dictionary<string, string> Names, Dictionary<string, AttributeValue> Values) ToUpdate(JobRecord record, TimeSpan retention)
+    {
+        var item = ToItem(record, retention);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        var sets = new List<string>();
+        foreach (var (name, value) in item)
+        {
+            if (name is DynamoLedgerSchema.HashKey or CreatedAt)
+            {
+                continue;
+            }
+
+            var n = $"#a{names.Count}";
+            var v = $":v{values.Count}";
+            names[n] = name;
+            values[v] = value;
+            sets.Add($"{n} = {v}");
+        }
+
+        var removes = new List<string>();
+        foreach (var name in Optional.Where(o => !item.ContainsKey(o)))
+        {
+            var n = $"#a{names.Count}";
+            names[n] = name;
+            removes.Add(n);
+        }
+
+        var expression = "SET " + string.Join(", ", sets) + (removes.Count > 0 ? " REMOVE " + string.Join(", ", removes) : string.Empty);
+        return (expression, names, values);
+    }
+
+    /// <summary>
+    /// A condition that the stored item is <paramref name="assumed"/> in everything a transition and the
+    /// counters are computed from; its names and values are added to the given maps.
+    /// </summary>
+    public static string AssumedCondition(JobRecord assumed, Dictionary<string, string> names, Dictionary<string, AttributeValue> values)
+    {
+        var terms = new List<string>();
+        void Equal(string attribute, AttributeValue value)
+        {
+            var n = $"#c{terms.Count}";
+            var v = $":c{terms.Count}";
+            names[n] = attribute;
+            values[v] = value;
+            terms.Add($"{n} = {v}");
+        }
+
+        Equal(Version, N(assumed.Version));
+        Equal(DynamoLedgerSchema.StatusAttribute, S(StatusText(assumed.Status)));
+        Equal(Queue, S(assumed.Queue));
+        Equal(Attempts, N(assumed.Attempts));
+        Equal(Failures, N(assumed.Failures));
+        Equal(Interruptions, N(assumed.Interruptions));
+        return string.Join(" AND ", terms);
+    }
+
     public static Dictionary<string, AttributeValue> ToItem(JobRecord record, TimeSpan retention)
     {
         var item = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)

@@ -9,12 +9,15 @@ namespace Shoal.Aws.Ledger;
 /// <summary>
 /// The job table on DynamoDB, compatible with the seed's <c>&lt;stack&gt;-job-monitoring</c> table: one item
 /// per job keyed by <c>job_id</c> (S), per-queue counters in one item each, a status index for listing and
-/// a TTL on finished jobs. Every write is one transaction: the conditional put of the job and the
-/// counter update, so counters never disagree with the jobs. Leases are plain attributes compared by
-/// the engine, so a job can hold its lease for any length of time (no 12-hour ceiling as with SQS).
+/// a TTL on finished jobs. Every write is one transaction: the conditional write of the job (a put when
+/// it is created, an update afterwards, so created_at is written once) and the counter update, so
+/// counters never disagree with the jobs. Leases are plain attributes compared by the engine, so a job
+/// can hold its lease for any length of time (no 12-hour ceiling as with SQS). A failed condition
+/// returns the stored item (ReturnValuesOnConditionCheckFailure), which lets the engine claim a job
+/// without reading it first (<see cref="IAssumingJobLedger"/>).
 /// Create the table with <see cref="DynamoTableProvisioner"/>.
 /// </summary>
-public sealed class DynamoJobLedger : IJobLedger
+public sealed class DynamoJobLedger : IAssumingJobLedger
 {
     private static readonly (string Name, Func<JobCounts, long> Value)[] Counters =
     [
@@ -87,32 +90,22 @@ public sealed class DynamoJobLedger : IJobLedger
     {
         ArgumentNullException.ThrowIfNull(next);
         Validate(previous, next);
-        var request = Transaction(previous, next);
-        try
+        return await SendAsync(Transaction(previous, next, assumed: false), cancellationToken) is null;
+    }
+
+    public async Task<AssumedWrite> TryWriteAssumingAsync(JobRecord? assumed, JobRecord next, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        Validate(assumed, next);
+        if (await SendAsync(Transaction(assumed, next, assumed: true), cancellationToken) is not { } lost)
         {
-            await retry.RunAsync(async ct =>
-            {
-                try
-                {
-                    return await api.TransactWriteItemsAsync(request, ct);
-                }
-                catch (TransactionCanceledException)
-                {
-                    // A cancelled transaction wrote nothing, so a retry is a new request. The token stays
-                    // the same across ambiguous failures (timeouts, 5xx): if the first try did commit,
-                    // DynamoDB answers the retry with success instead of a lost condition.
-                    request.ClientRequestToken = Guid.NewGuid().ToString();
-                    throw;
-                }
-            }, cancellationToken);
-            return true;
+            return new AssumedWrite(true, null);
         }
-        catch (TransactionCanceledException e) when (AwsErrorClassifier.ClassifyCancellationReason(e, 0) == AwsErrorKind.ConditionFailed)
-        {
-            // Only the job put (item 0) has a condition: its failure is a lost compare-and-swap.
-            // Any other reason (throttling, conflict, validation) was retried or surfaces as an exception.
-            return false;
-        }
+
+        // The stored item came back with the failed condition (no item: nothing, or only a row the seed
+        // wrote, stored under that id), so no read is needed to decide again.
+        var item = lost.CancellationReasons?.Count > 0 ? lost.CancellationReasons[0]?.Item : null;
+        return new AssumedWrite(false, DynamoJobItem.IsShoalJob(item) ? DynamoJobItem.FromItem(item!, TableName) : null);
     }
 
     public async Task<IReadOnlyList<JobRecord>> ListAsync(string? queue, JobStatus? status, CancellationToken cancellationToken)
@@ -195,34 +188,93 @@ public sealed class DynamoJobLedger : IJobLedger
         while (request.ExclusiveStartKey is not null);
     }
 
-    private TransactWriteItemsRequest Transaction(JobRecord? previous, JobRecord next)
+    /// <summary>Null when the transaction committed; the cancellation when the job's condition failed.</summary>
+    private async Task<TransactionCanceledException?> SendAsync(TransactWriteItemsRequest request, CancellationToken cancellationToken)
     {
-        var put = new Put
+        try
         {
-            TableName = TableName,
-            Item = DynamoJobItem.ToItem(next, Retention),
-            ExpressionAttributeNames = new Dictionary<string, string>(),
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue>(),
-        };
+            await retry.RunAsync(async ct =>
+            {
+                try
+                {
+                    return await api.TransactWriteItemsAsync(request, ct);
+                }
+                catch (TransactionCanceledException)
+                {
+                    // A cancelled transaction wrote nothing, so a retry is a new request. The token stays
+                    // the same across ambiguous failures (timeouts, 5xx): if the first try did commit,
+                    // DynamoDB answers the retry with success instead of a lost condition.
+                    request.ClientRequestToken = Guid.NewGuid().ToString();
+                    throw;
+                }
+            }, cancellationToken);
+            return null;
+        }
+        catch (TransactionCanceledException e) when (AwsErrorClassifier.ClassifyCancellationReason(e, 0) == AwsErrorKind.ConditionFailed)
+        {
+            // Only the job write (item 0) has a condition: its failure is a lost compare-and-swap.
+            // Any other reason (throttling, conflict, validation) was retried or surfaces as an exception.
+            return e;
+        }
+    }
+
+    private TransactWriteItemsRequest Transaction(JobRecord? previous, JobRecord next, bool assumed)
+    {
+        TransactWriteItem write;
         if (previous is null)
         {
             // "No Shoal record yet": absent, or a row without our version that the seed wrote into a
             // reused table. Either way it is not counted anywhere, so the delta from nothing is right.
-            put.ConditionExpression = "attribute_not_exists(#job_id) OR attribute_not_exists(#version)";
-            put.ExpressionAttributeNames["#job_id"] = DynamoLedgerSchema.HashKey;
-            put.ExpressionAttributeNames["#version"] = DynamoJobItem.Version;
-            put.ExpressionAttributeValues = null; // DynamoDB rejects an empty value map
+            write = new TransactWriteItem
+            {
+                Put = new Put
+                {
+                    TableName = TableName,
+                    Item = DynamoJobItem.ToItem(next, Retention),
+                    ConditionExpression = "attribute_not_exists(#job_id) OR attribute_not_exists(#version)",
+                    ExpressionAttributeNames = new Dictionary<string, string>
+                    {
+                        ["#job_id"] = DynamoLedgerSchema.HashKey,
+                        ["#version"] = DynamoJobItem.Version,
+                    },
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                },
+            };
         }
         else
         {
             // The delta below is computed from the caller's previous; the version condition makes it the
-            // stored item, so the counters move exactly as the item does.
-            put.ConditionExpression = "#version = :version";
-            put.ExpressionAttributeNames["#version"] = DynamoJobItem.Version;
-            put.ExpressionAttributeValues[":version"] = DynamoJobItem.N(previous.Version);
+            // stored item, so the counters move exactly as the item does. An assumed previous was not
+            // read, so the condition also checks what the transition and the delta were computed from.
+            var (expression, names, values) = DynamoJobItem.ToUpdate(next, Retention);
+            string condition;
+            if (assumed)
+            {
+                condition = DynamoJobItem.AssumedCondition(previous, names, values);
+            }
+            else
+            {
+                names["#version"] = DynamoJobItem.Version;
+                values[":version"] = DynamoJobItem.N(previous.Version);
+                condition = "#version = :version";
+            }
+
+            write = new TransactWriteItem
+            {
+                Update = new Update
+                {
+                    TableName = TableName,
+                    Key = Key(next.JobId),
+                    UpdateExpression = expression,
+                    ConditionExpression = condition,
+                    ExpressionAttributeNames = names,
+                    ExpressionAttributeValues = values,
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                },
+            };
         }
 
-        var items = new List<TransactWriteItem> { new() { Put = put } };
+        var items = new List<TransactWriteItem> { write };
         if (CounterUpdate(next.Queue, JobCounts.Delta(previous, next)) is { } update)
         {
             items.Add(new TransactWriteItem { Update = update });

@@ -17,8 +17,8 @@ public interface ISqsApi
 
     Task SetQueueAttributesAsync(string queueUrl, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken);
 
-    /// <summary>Returns the new message's id.</summary>
-    Task<string> SendMessageAsync(string queueUrl, string body, int delaySeconds, CancellationToken cancellationToken);
+    /// <summary>Returns the new message's id. <paramref name="attributes"/> become String message attributes.</summary>
+    Task<string> SendMessageAsync(string queueUrl, string body, int delaySeconds, IReadOnlyDictionary<string, string>? attributes, CancellationToken cancellationToken);
 
     /// <summary>
     /// Up to <paramref name="max"/> messages (1–10), long-polling up to <paramref name="waitSeconds"/> (0–20).

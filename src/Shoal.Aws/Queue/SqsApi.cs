@@ -41,12 +41,17 @@ public sealed class SqsApi(IAmazonSQS client) : ISqsApi
             new SetQueueAttributesRequest { QueueUrl = queueUrl, Attributes = attributes.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal) },
             cancellationToken);
 
-    public async Task<string> SendMessageAsync(string queueUrl, string body, int delaySeconds, CancellationToken cancellationToken)
+    public async Task<string> SendMessageAsync(string queueUrl, string body, int delaySeconds, IReadOnlyDictionary<string, string>? attributes, CancellationToken cancellationToken)
     {
         var request = new SendMessageRequest { QueueUrl = queueUrl, MessageBody = body };
         if (delaySeconds > 0)
         {
             request.DelaySeconds = delaySeconds;
+        }
+
+        if (attributes is { Count: > 0 })
+        {
+            request.MessageAttributes = attributes.ToDictionary(a => a.Key, a => new MessageAttributeValue { DataType = "String", StringValue = a.Value }, StringComparer.Ordinal);
         }
 
         return (await client.SendMessageAsync(request, cancellationToken)).MessageId;
@@ -60,6 +65,7 @@ public sealed class SqsApi(IAmazonSQS client) : ISqsApi
             MaxNumberOfMessages = max,
             WaitTimeSeconds = waitSeconds,
             MessageSystemAttributeNames = SystemAttributes,
+            MessageAttributeNames = ["All"],
         };
         if (visibilitySeconds is { } visibility)
         {
@@ -85,6 +91,9 @@ public sealed class SqsApi(IAmazonSQS client) : ISqsApi
             && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 1;
         DateTimeOffset? sentAt = attributes?.GetValueOrDefault("SentTimestamp") is { } sent
             && long.TryParse(sent, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-        return new SqsMessage(message.MessageId ?? string.Empty, message.ReceiptHandle ?? string.Empty, message.Body ?? string.Empty, receiveCount, sentAt);
+        var own = message.MessageAttributes is { } values
+            ? values.Where(a => a.Value.StringValue is not null).ToDictionary(a => a.Key, a => a.Value.StringValue, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        return new SqsMessage(message.MessageId ?? string.Empty, message.ReceiptHandle ?? string.Empty, message.Body ?? string.Empty, receiveCount, sentAt) { Attributes = own };
     }
 }

@@ -14,7 +14,15 @@ namespace Shoal.Aws.Queue;
 /// </summary>
 public sealed class SqsJobQueue : IJobQueue
 {
+    /// <summary>
+    /// Marks what <see cref="SendAsync"/> sends: Shoal's submitters register the job right after, so a
+    /// worker may claim it assuming the QUEUED record (QueueMessage.SenderRegisters). The body stays the seed's.
+    /// </summary>
+    public const string SenderRegistersAttribute = "shoal.sender-registers";
+
     private static readonly TimeSpan VisibilityCeiling = TimeSpan.FromSeconds(SqsLimits.MaxVisibilitySeconds);
+
+    private static readonly Dictionary<string, string> SenderRegistersMark = new(StringComparer.Ordinal) { [SenderRegistersAttribute] = "1" };
 
     private static readonly string[] DepthAttributes =
     [
@@ -32,6 +40,7 @@ public sealed class SqsJobQueue : IJobQueue
     // ceiling and leave the job to the ledger lease. Taken before the call, so the budget errs short.
     private readonly ConcurrentDictionary<string, DateTimeOffset> receivedAt = new(StringComparer.Ordinal);
     private long nextPruneTicks;
+    private DeadLetterCount? deadLettered;
 
     public SqsJobQueue(ISqsApi sqs, SqsQueueUrls urls, AwsRetry retry, TimeProvider time, ILogger? logger = null)
     {
@@ -59,7 +68,7 @@ public sealed class SqsJobQueue : IJobQueue
         }
 
         var seconds = SqsLimits.Seconds(delay, SqsLimits.MaxDelaySeconds);
-        return retry.RunAsync(ct => sqs.SendMessageAsync(urls.QueueUrl, body, seconds, ct), cancellationToken);
+        return retry.RunAsync(ct => sqs.SendMessageAsync(urls.QueueUrl, body, seconds, SenderRegistersMark, ct), cancellationToken);
     }
 
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int max, TimeSpan visibility, TimeSpan wait, CancellationToken cancellationToken)
@@ -81,7 +90,10 @@ public sealed class SqsJobQueue : IJobQueue
         foreach (var message in messages)
         {
             receivedAt[message.ReceiptHandle] = started;
-            received.Add(new QueueMessage(message.MessageId, message.ReceiptHandle, message.Body, message.ReceiveCount, message.SentAt ?? started));
+            received.Add(new QueueMessage(message.MessageId, message.ReceiptHandle, message.Body, message.ReceiveCount, message.SentAt ?? started)
+            {
+                SenderRegisters = message.Attributes.TryGetValue(SenderRegistersAttribute, out var mark) && mark == "1",
+            });
         }
 
         return received;
@@ -120,17 +132,33 @@ public sealed class SqsJobQueue : IJobQueue
     public Task DeadLetterAsync(QueueMessage message, string resultJson, CancellationToken cancellationToken) =>
         PublishThenDeleteAsync(message, resultJson, urls.DeadLetterUrl, cancellationToken);
 
+    /// <summary>
+    /// How old the dead-letter count in <see cref="GetDepthAsync"/> may be. Scaling and "drained" read only
+    /// the job queue; the dead-letter count is for status, so it is re-read at most this often, which halves
+    /// what a depth check costs. Zero: every time.
+    /// </summary>
+    public TimeSpan DeadLetterDepthMaxAge { get; init; } = TimeSpan.FromMinutes(1);
+
     public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
     {
         var queue = retry.RunAsync(ct => sqs.GetQueueAttributesAsync(urls.QueueUrl, DepthAttributes, ct), cancellationToken);
-        var deadLetter = retry.RunAsync(ct => sqs.GetQueueAttributesAsync(urls.DeadLetterUrl, DepthAttributes, ct), cancellationToken);
+        var known = Volatile.Read(ref deadLettered);
+        var deadLetter = known is not null && time.GetUtcNow() - known.At < DeadLetterDepthMaxAge
+            ? null
+            : retry.RunAsync(ct => sqs.GetQueueAttributesAsync(urls.DeadLetterUrl, DepthAttributes, ct), cancellationToken);
         var main = await queue;
-        var dead = await deadLetter;
+        if (deadLetter is not null)
+        {
+            var dead = await deadLetter;
+            known = new DeadLetterCount(Count(dead, DepthAttributes[0]) + Count(dead, DepthAttributes[1]) + Count(dead, DepthAttributes[2]), time.GetUtcNow());
+            Volatile.Write(ref deadLettered, known);
+        }
+
         return new QueueDepth(
             Count(main, DepthAttributes[0]),
             Count(main, DepthAttributes[1]),
             Count(main, DepthAttributes[2]),
-            Count(dead, DepthAttributes[0]) + Count(dead, DepthAttributes[1]) + Count(dead, DepthAttributes[2]));
+            known!.Count);
     }
 
     private async Task PublishThenDeleteAsync(QueueMessage message, string resultJson, string? targetUrl, CancellationToken cancellationToken)
@@ -143,7 +171,7 @@ public sealed class SqsJobQueue : IJobQueue
         // could lose the result. Consumers therefore key on job_id, as duplicates are possible.
         if (targetUrl is not null)
         {
-            await retry.RunAsync(ct => sqs.SendMessageAsync(targetUrl, resultJson, 0, ct), cancellationToken);
+            await retry.RunAsync(ct => sqs.SendMessageAsync(targetUrl, resultJson, 0, null, ct), cancellationToken);
         }
 
         try
@@ -211,4 +239,6 @@ public sealed class SqsJobQueue : IJobQueue
 
     private static long Count(IReadOnlyDictionary<string, string> attributes, string name) =>
         attributes.TryGetValue(name, out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
+
+    private sealed record DeadLetterCount(long Count, DateTimeOffset At);
 }

@@ -20,6 +20,7 @@ public sealed class AwsClients : IDisposable
     private readonly Lazy<IAmazonDynamoDB> dynamo;
     private readonly Lazy<IAmazonS3> s3;
     private readonly Lazy<IAmazonSimpleSystemsManagement> ssm;
+    private readonly Lazy<IAmazonSimpleSystemsManagement> ssmSend;
 
     public AwsClients(AwsClientOptions options, AWSCredentials? credentials = null, AwsCallCounter? counter = null)
     {
@@ -37,6 +38,12 @@ public sealed class AwsClients : IDisposable
             return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
         });
         ssm = new(() => credentials is null ? new AmazonSimpleSystemsManagementClient(Configure(Counted(new AmazonSimpleSystemsManagementConfig(), "SSM"), "SSM")) : new AmazonSimpleSystemsManagementClient(credentials, Configure(Counted(new AmazonSimpleSystemsManagementConfig(), "SSM"), "SSM")));
+        ssmSend = new(() =>
+        {
+            var config = Configure(Counted(new AmazonSimpleSystemsManagementConfig(), "SSM"), "SSM");
+            config.MaxErrorRetry = 0;
+            return credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
+        });
     }
 
     /// <summary>Every request these clients send, by operation.</summary>
@@ -52,9 +59,15 @@ public sealed class AwsClients : IDisposable
 
     public IAmazonSimpleSystemsManagement Ssm => ssm.Value;
 
+    /// <summary>
+    /// SSM without the SDK's own retries, for SendCommand only: it has no idempotency token, so a quiet
+    /// re-send after a timeout could start a job twice. Our retry looks the command up first.
+    /// </summary>
+    public IAmazonSimpleSystemsManagement SsmSend => ssmSend.Value;
+
     public void Dispose()
     {
-        foreach (var client in new IDisposable?[] { Created(ec2), Created(sqs), Created(dynamo), Created(s3), Created(ssm) })
+        foreach (var client in new IDisposable?[] { Created(ec2), Created(sqs), Created(dynamo), Created(s3), Created(ssm), Created(ssmSend) })
         {
             client?.Dispose();
         }

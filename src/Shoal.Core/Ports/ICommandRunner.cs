@@ -19,4 +19,14 @@ public interface ICommandRunner
     Task<TextReader> OpenOutputAsync(CommandHandle handle, CancellationToken cancellationToken);
 
     Task CancelAsync(CommandHandle handle, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The command a <see cref="StartAsync"/> of this request (same worker, job and attempt) sent at or
+    /// after <paramref name="sentAfter"/>, looked up on the backend: how a restarted host re-attaches to an
+    /// attempt whose command id never reached the job record. Null when there is none, or when this
+    /// runner cannot look commands up (the default): the caller cannot tell those apart and must treat
+    /// the attempt as lost when its lease runs out.
+    /// </summary>
+    Task<CommandHandle?> FindAsync(CommandRequest request, DateTimeOffset sentAfter, CancellationToken cancellationToken) =>
+        Task.FromResult<CommandHandle?>(null);
 }

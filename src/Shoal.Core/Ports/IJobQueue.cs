@@ -10,6 +10,10 @@ public interface IJobQueue
 {
     string Name { get; }
 
+    /// <summary>
+    /// For submitters, which register the job in the ledger right after: a queue that can carry it marks
+    /// the message so (<see cref="QueueMessage.SenderRegisters"/>).
+    /// </summary>
     Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="max"/> messages; waits up to <paramref name="wait"/> for the first one (long poll).</summary>

@@ -195,19 +195,27 @@ public sealed class WorkerLoop
         CurrentJob = record.JobId;
         try
         {
-            if (parsed.Job is not { } spec || record.CommandId is not { } commandId)
+            if (parsed.Job is not { } spec)
             {
-                // Nothing to re-attach to: the old host died between the claim and recording the command.
-                // Give the attempt back without spending the retry budget. Known gap: if that command did
-                // start, it is not cancelled (its id was never stored), so it may overlap the next attempt.
-                await EndByInfrastructureAsync(null, record, JobReasons.WorkerLost, "the host restarted before the attempt's command was recorded", time.GetUtcNow(), cancellationToken);
+                await EndByInfrastructureAsync(null, record, JobReasons.WorkerLost, "the host restarted and the running job's body no longer parses", time.GetUtcNow(), cancellationToken);
+                return;
+            }
+
+            // The id is stored with the first renewal; before that, the runner finds the command by job and attempt.
+            var commandId = record.CommandId
+                ?? (await runner.FindAsync(ToRequest(spec, record), record.StartedAt ?? record.UpdatedAt, cancellationToken))?.CommandId;
+            if (commandId is null)
+            {
+                // Nothing to re-attach to: the old host died before its command was sent, or the runner
+                // cannot look commands up. Give the attempt back without spending the retry budget.
+                await EndByInfrastructureAsync(null, record, JobReasons.WorkerLost, "the host restarted and the attempt's command could not be found", time.GetUtcNow(), cancellationToken);
                 return;
             }
 
             SetPhase(WorkerPhase.Running, spec.JobId);
             logger.LogInformation("Job {JobId}: re-attaching to command {CommandId} on {Worker} after a restart", record.JobId, commandId, WorkerId);
             var started = record.StartedAt ?? time.GetUtcNow();
-            await WatchAttemptAsync(null, spec, record, new CommandHandle(WorkerId, commandId), started, cancellationToken);
+            await WatchAttemptAsync(null, spec, record with { CommandId = commandId }, new CommandHandle(WorkerId, commandId), started, cancellationToken);
         }
         finally
         {
@@ -322,9 +330,17 @@ public sealed class WorkerLoop
         }
 
         CurrentJob = spec.JobId;
+        var (claimed, known) = await ClaimWithoutReadAsync(message, spec, cancellationToken);
+        if (claimed is not null)
+        {
+            await RunAttemptAsync(message, spec, claimed, cancellationToken);
+            return;
+        }
+
         for (var tries = 0; tries < 3; tries++)
         {
-            var existing = await ledger.GetAsync(spec.JobId, cancellationToken);
+            var existing = known is not null ? known.Stored : await ledger.GetAsync(spec.JobId, cancellationToken);
+            known = null;
             var now = time.GetUtcNow();
             var decision = JobTransitions.Claim(existing, queue.Name, spec, message.Body, WorkerId, now, queueSettings.LeaseDuration, queueSettings.MaxInterruptions);
             switch (decision.Kind)
@@ -363,6 +379,25 @@ public sealed class WorkerLoop
 
         // Lost three races for the same record: someone else is busy with it; look again later.
         await queue.ReleaseAsync(message, TimeSpan.FromSeconds(1), cancellationToken);
+    }
+
+    /// <summary>
+    /// A first delivery finds the job QUEUED at version 1 if its sender registers jobs, and no record if
+    /// not (`aws sqs send-message`): a ledger that checks that in its write claims it in one request
+    /// instead of a read and a write. Not claimed: what the ledger says is stored, so no read is wasted.
+    /// </summary>
+    private async Task<(JobRecord? Claimed, AssumedWrite? Known)> ClaimWithoutReadAsync(QueueMessage message, JobSpec spec, CancellationToken cancellationToken)
+    {
+        if (ledger is not IAssumingJobLedger assuming || message.ReceiveCount > 1)
+        {
+            return (null, null);
+        }
+
+        // The creation time is the one thing not known here; the ledger keeps the stored one.
+        var assumed = message.SenderRegisters ? JobTransitions.Registered(queue.Name, spec, message.Body, message.SentAt) : null;
+        var claim = JobTransitions.Claim(assumed, queue.Name, spec, message.Body, WorkerId, time.GetUtcNow(), queueSettings.LeaseDuration, queueSettings.MaxInterruptions).Next!;
+        var write = await assuming.TryWriteAssumingAsync(assumed, claim, cancellationToken);
+        return write.Written ? (claim, null) : (null, write);
     }
 
     private async Task RejectAsync(QueueMessage message, JobParseResult parsed, CancellationToken cancellationToken)
@@ -420,15 +455,26 @@ public sealed class WorkerLoop
         }
 
         var started = time.GetUtcNow();
-        var withCommand = JobTransitions.Renewed(record, started, queueSettings.LeaseDuration, handle.CommandId);
-        if (!await ledger.TryWriteAsync(record, withCommand, cancellationToken))
+        if (options.WriteCommandIdAtStart)
         {
-            await LoseLeaseAsync(handle, record);
-            return;
+            var withCommand = JobTransitions.Renewed(record, started, queueSettings.LeaseDuration, handle.CommandId);
+            if (!await ledger.TryWriteAsync(record, withCommand, cancellationToken))
+            {
+                await LoseLeaseAsync(handle, record);
+                return;
+            }
+
+            record = withCommand;
+        }
+        else
+        {
+            // Stored with the first lease renewal or the outcome, whichever comes first (writes compare
+            // versions, not contents); until then the runner finds the command by job and attempt.
+            record = record with { CommandId = handle.CommandId };
         }
 
-        observer.AttemptStarted(WorkerId, withCommand, started);
-        await WatchAttemptAsync(message, spec, withCommand, handle, started, cancellationToken);
+        observer.AttemptStarted(WorkerId, record, started);
+        await WatchAttemptAsync(message, spec, record, handle, started, cancellationToken);
     }
 
     /// <summary>

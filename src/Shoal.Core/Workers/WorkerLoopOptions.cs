@@ -26,6 +26,14 @@ public sealed record WorkerLoopOptions
 
     public TimeSpan ErrorBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// True: the command id is written to the job record right after the command starts (one ledger
+    /// write per attempt), so a restarted host finds it there. False: it rides on the first lease renewal
+    /// and on the outcome, saving that write; until then a restarted host must find the command through
+    /// <see cref="Ports.ICommandRunner.FindAsync"/>, so only turn it off for runners that implement it.
+    /// </summary>
+    public bool WriteCommandIdAtStart { get; init; } = true;
+
     /// <summary>Bytes of stdout kept on the job record; the full output stays with the runner.</summary>
     public int OutputTailChars { get; init; } = 4000;
 }

@@ -13,22 +13,22 @@ public sealed class CommandEventTests
     public async Task While_events_flow_a_running_command_is_polled_only_as_a_safety_net_and_an_event_ends_the_wait()
     {
         var rig = new RunnerRig();
-        rig.Ssm.Next = new FakeInvocationScript { Statuses = [SsmInvocationStatus.InProgress, SsmInvocationStatus.InProgress, SsmInvocationStatus.Success] };
+        rig.Ssm.Next = new FakeInvocationScript { Statuses = [SsmInvocationStatus.InProgress, SsmInvocationStatus.Success] };
         var handle = await rig.StartCommand();
         rig.Runner.OnStatusChanged("someone-elses-command", "i-other", "Success"); // proves the rule delivers
 
-        // The first wait polls; the next ones within the safety-net interval do not.
+        // Within the safety-net interval from the send, waits do not poll at all, the first one included.
         Assert.Equal(CommandState.Running, (await rig.Run(r => r.WaitAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None))).State);
         for (var i = 0; i < 4; i++)
         {
             Assert.Equal(CommandState.Running, (await rig.Run(r => r.WaitAsync(handle, TimeSpan.FromSeconds(60), CancellationToken.None))).State);
         }
 
-        Assert.Single(rig.Ssm.Gets);
+        Assert.Empty(rig.Ssm.Gets);
 
         // Past the interval: one safety-net poll.
         Assert.Equal(CommandState.Running, (await rig.Run(r => r.WaitAsync(handle, TimeSpan.FromSeconds(60), CancellationToken.None))).State);
-        Assert.Equal(2, rig.Ssm.Gets.Count);
+        Assert.Single(rig.Ssm.Gets);
 
         // The command ends: its event wakes the wait at once, and the verdict comes from SSM.
         var pending = rig.Start(r => r.WaitAsync(handle, TimeSpan.FromSeconds(60), CancellationToken.None));
@@ -37,7 +37,34 @@ public sealed class CommandEventTests
         rig.Runner.OnStatusChanged(handle.CommandId, RunnerRig.Worker, "Success");
 
         Assert.Equal(new CommandStatus(CommandState.Completed, 0), await rig.Settle(pending));
-        Assert.Equal(3, rig.Ssm.Gets.Count);
+        Assert.Equal(2, rig.Ssm.Gets.Count);
+    }
+
+    [Fact]
+    public async Task A_command_that_ends_without_its_event_turns_polling_back_on_until_events_come_again()
+    {
+        var rig = new RunnerRig();
+        rig.Ssm.Next = new FakeInvocationScript { Statuses = [SsmInvocationStatus.Success] };
+        var lost = await rig.StartCommand();
+        rig.Runner.OnStatusChanged("someone-elses-command", "i-other", "Success");
+
+        // Its event never comes: the safety-net poll finds it ended.
+        var status = await rig.Run(r => r.WaitAsync(lost, TimeSpan.FromMinutes(6), CancellationToken.None), TimeSpan.FromMinutes(1));
+        Assert.Equal(CommandState.Completed, status.State);
+        Assert.Contains(rig.Log.Entries, e => e.Contains("without a status-change event", StringComparison.Ordinal));
+
+        // The next command is polled on every wait again, as without events.
+        rig.Ssm.Next = new FakeInvocationScript { Statuses = [SsmInvocationStatus.InProgress] };
+        var next = await rig.StartCommand(RunnerRig.Request("job-2"));
+        var before = rig.Ssm.Gets.Count;
+        await rig.Run(r => r.WaitAsync(next, TimeSpan.FromSeconds(1), CancellationToken.None));
+        await rig.Run(r => r.WaitAsync(next, TimeSpan.FromSeconds(2), CancellationToken.None));
+        Assert.Equal(before + 2, rig.Ssm.Gets.Count);
+
+        // An event shows they flow again: back to the safety net.
+        rig.Runner.OnStatusChanged("another", "i-other", "Failed");
+        await rig.Run(r => r.WaitAsync(next, TimeSpan.FromSeconds(4), CancellationToken.None));
+        Assert.Equal(before + 2, rig.Ssm.Gets.Count);
     }
 
     [Theory]
@@ -59,7 +86,10 @@ public sealed class CommandEventTests
 
         Assert.False(pending.IsCompleted);
         rig.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal(CommandState.Completed, (await rig.Settle(pending)).State);
+
+        // Ended by its own time; with events flowing, that early in the command's life, without a poll.
+        Assert.Equal(CommandState.Running, (await rig.Settle(pending)).State);
+        Assert.Empty(rig.Ssm.Gets);
     }
 
     [Fact]
@@ -71,13 +101,13 @@ public sealed class CommandEventTests
         rig.Runner.OnStatusChanged("x", "y", "Success");
         await rig.Run(r => r.WaitAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None));
         await rig.Run(r => r.WaitAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None));
-        Assert.Single(rig.Ssm.Gets);
+        Assert.Empty(rig.Ssm.Gets);
 
         rig.Runner.OnEventsStopped();
         await rig.Run(r => r.WaitAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None));
         await rig.Run(r => r.WaitAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None));
 
-        Assert.Equal(3, rig.Ssm.Gets.Count);
+        Assert.Equal(2, rig.Ssm.Gets.Count);
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public sealed class FakeSsmApi : ISsmApi
 {
     private readonly Dictionary<string, FakeInvocationScript> scripts = [];
     private readonly Dictionary<string, string> documents = [];
+    private readonly List<SsmCommandSummary> sent = [];
+    private readonly Dictionary<string, string> instances = [];
     private int sequence;
 
     public List<SsmSendCommandRequest> Sends { get; } = [];
@@ -23,6 +25,25 @@ public sealed class FakeSsmApi : ISsmApi
     public List<(string CommandId, string InstanceId)> Gets { get; } = [];
 
     public List<(string CommandId, string InstanceId)> Cancels { get; } = [];
+
+    public List<string> Lists { get; } = [];
+
+    /// <summary>
+    /// The next N sends create their command and then fail as if the answer was lost on the way back
+    /// (a timeout): the failure that SendCommand, having no idempotency token, cannot retry blindly.
+    /// </summary>
+    public int LostSendAnswers { get; set; }
+
+    /// <summary>The next N sends fail with a timeout before SSM saw them: nothing was created.</summary>
+    public int FailedSendsBeforeSsm { get; set; }
+
+    /// <summary>ListCommands answers without the commands sent in the last N sends (SSM's listing lags).</summary>
+    public int ListLagsBy { get; set; }
+
+    public Exception? ListError { get; set; }
+
+    /// <summary>Commands SSM holds per instance, in send order.</summary>
+    public IReadOnlyList<SsmCommandSummary> Created => sent;
 
     /// <summary>What the next command sent will do.</summary>
     public FakeInvocationScript Next { get; set; } = new();
@@ -62,11 +83,39 @@ public sealed class FakeSsmApi : ISsmApi
             };
         }
 
+        if (FailedSendsBeforeSsm > 0)
+        {
+            FailedSendsBeforeSsm--;
+            throw new HttpRequestException("The request timed out before SSM answered (scripted)", new TimeoutException());
+        }
+
         var commandId = $"cmd-{++sequence:D4}";
         scripts[commandId] = Next;
         documents[commandId] = request.DocumentName;
+        sent.Add(new SsmCommandSummary(commandId, request.Comment ?? "", request.DocumentName, null));
+        instances[commandId] = request.InstanceId;
         Next = new FakeInvocationScript();
+        if (LostSendAnswers > 0)
+        {
+            LostSendAnswers--;
+            throw new HttpRequestException("The response was lost (scripted): SSM did create the command", new TimeoutException());
+        }
+
         return Task.FromResult(commandId);
+    }
+
+    public Task<IReadOnlyList<SsmCommandSummary>> ListCommandsAsync(string instanceId, DateTimeOffset invokedAfter, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Lists.Add(instanceId);
+        Throttle();
+        if (ListError is { } error)
+        {
+            throw error;
+        }
+
+        var visible = sent.Take(Math.Max(0, sent.Count - ListLagsBy)).Where(c => instances[c.CommandId] == instanceId).ToList();
+        return Task.FromResult<IReadOnlyList<SsmCommandSummary>>(visible);
     }
 
     public Task<SsmInvocation> GetCommandInvocationAsync(string commandId, string instanceId, CancellationToken cancellationToken)

@@ -173,8 +173,27 @@ public sealed class SsmCommandRunnerMotoTests(MotoServer moto) : IClassFixture<M
         return (ids[0], ids[1]);
     }
 
+    [Fact]
+    public async Task A_restarted_runner_finds_the_attempts_command_on_the_wire_with_ListCommands_and_the_send_client_has_no_SDK_retries()
+    {
+        using var clients = await FreshAsync();
+        var (worker, _) = await TwoInstancesAsync(clients);
+        var before = DateTimeOffset.UtcNow;
+        var sent = await Runner(clients, new SsmCommandRunnerOptions()).StartAsync(Request(worker) with { Attempt = 3 }, CancellationToken.None);
+        await Runner(clients, new SsmCommandRunnerOptions()).StartAsync(Request(worker) with { Attempt = 4 }, CancellationToken.None);
+
+        var restarted = Runner(clients, new SsmCommandRunnerOptions());
+        var found = await restarted.FindAsync(Request(worker) with { Attempt = 3 }, before, CancellationToken.None);
+
+        Assert.Equal(sent, found);
+        Assert.Equal(CommandState.Completed, (await restarted.WaitAsync(found!, TimeSpan.Zero, CancellationToken.None)).State);
+        Assert.Null(await restarted.FindAsync(Request(worker) with { Attempt = 5 }, before, CancellationToken.None));
+        Assert.Equal(0, clients.SsmSend.Config.MaxErrorRetry);
+        Assert.True(clients.Ssm.Config.MaxErrorRetry > 0);
+    }
+
     private SsmCommandRunner Runner(AwsClients clients, SsmCommandRunnerOptions options) =>
-        new(new AwsSsmApi(clients.Ssm), new S3OutputStore(clients.S3), options, TimeProvider.System,
+        new(new AwsSsmApi(clients.Ssm, clients.SsmSend), new S3OutputStore(clients.S3), options, TimeProvider.System,
             new AwsRetry(TimeProvider.System, maxAttempts: 2, baseDelay: TimeSpan.FromMilliseconds(10)), log);
 
     private static CommandRequest Request(string worker) => new()

@@ -27,6 +27,62 @@ public sealed class Ec2GarbageCollectorTests(MotoServer moto) : IClassFixture<Mo
     }
 
     [Fact]
+    public async Task On_a_period_each_round_reads_the_known_workers_afresh_and_a_failed_round_does_not_stop_the_next()
+    {
+        var api = new Ec2Api(clients.Ec2);
+        using var fleet = new Ec2WorkerFleet(new Ec2PoolOptions
+        {
+            PoolName = "render",
+            QueueName = "render-jobs",
+            OwnerId = "cluster-1",
+            InstanceTypes = ["m5.large"],
+        }, api, new SsmParameterApi(clients.Ssm), TimeProvider.System);
+        var workers = await fleet.LaunchAsync(new LaunchRequest("render", "render-jobs", 3, "t"), CancellationToken.None);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5));
+        var log = new Commands.ListLogger();
+        var collector = new Ec2GarbageCollector(api, "cluster-1", time, logger: log);
+        var known = new HashSet<string>(workers.Select(w => w.WorkerId));
+        var asked = 0;
+        var collected = new List<string>();
+        using var stop = new CancellationTokenSource();
+
+        // The second round cannot read the known workers (a store that is down for a moment).
+        var running = collector.RunEveryAsync(
+            TimeSpan.FromMinutes(10),
+            _ => Interlocked.Increment(ref asked) == 2
+                ? throw new InvalidOperationException("the worker store is unreachable (scripted)")
+                : Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(known)),
+            stop.Token,
+            ids => { lock (collected) { collected.AddRange(ids); } });
+        await UntilAsync(() => collector.Rounds == 1);
+
+        known.Remove(workers[1].WorkerId);
+        time.Advance(TimeSpan.FromMinutes(10));
+        await UntilAsync(() => log.Entries.Any(e => e.Contains("unreachable", StringComparison.Ordinal)));
+        Assert.Empty(collected);
+
+        // Round three: worker 1 is owned by no one and, 25 minutes old by now, is terminated.
+        time.Advance(TimeSpan.FromMinutes(10));
+        await UntilAsync(() => { lock (collected) { return collected.Count > 0; } });
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([workers[1].WorkerId], collected);
+        Assert.Contains((await StatesAsync())[workers[1].WorkerId], new[] { "shutting-down", "terminated" });
+        Assert.Equal("running", (await StatesAsync())[workers[0].WorkerId]);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the collector did not get there within 20 s");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task Orphans_older_than_the_grace_period_are_terminated_and_known_young_and_foreign_ones_are_left()
     {
         var api = new Ec2Api(clients.Ec2);

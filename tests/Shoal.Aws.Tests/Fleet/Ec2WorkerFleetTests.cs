@@ -100,6 +100,21 @@ public sealed class Ec2WorkerFleetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reclaimed_spot_worker_marks_its_offering_so_the_replacement_launches_elsewhere()
+    {
+        var fleet = Fleet();
+        var worker = Assert.Single(await fleet.LaunchAsync(new LaunchRequest("render", "render-jobs", 1, "t1"), CancellationToken.None));
+
+        Assert.True(fleet.MarkReclaimed(worker.WorkerId));
+
+        Assert.True(fleet.UnavailableOfferings.IsUnavailable(worker.InstanceType!, worker.Zone!, "spot"));
+        await fleet.LaunchAsync(new LaunchRequest("render", "render-jobs", 1, "t2"), CancellationToken.None);
+        var subnet = worker.Zone == "us-east-1a" ? "subnet-0a" : worker.Zone == "us-east-1b" ? "subnet-0b" : "subnet-0c";
+        Assert.DoesNotContain(ec2.CreateFleet.Inputs[^1].Overrides, o => o.InstanceType == worker.InstanceType && o.SubnetId == subnet);
+        Assert.False(fleet.MarkReclaimed("i-not-ours"));
+    }
+
+    [Fact]
     public async Task After_partial_fulfilment_the_shortfall_is_launched_elsewhere_in_the_same_launch()
     {
         ec2.FillAcrossOverrides = false;

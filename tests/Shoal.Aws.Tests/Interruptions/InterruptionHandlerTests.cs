@@ -16,6 +16,21 @@ public sealed class InterruptionHandlerTests
     }
 
     [Fact]
+    public void A_spot_warning_marks_the_offering_before_the_worker_is_interrupted_and_nothing_else_does()
+    {
+        var order = new List<string>();
+        var signals = new RecordingSignals("i-ours", "i-also-ours") { OnSignal = order.Add };
+        var offerings = new RecordingOfferings(order);
+        var handler = new InterruptionHandler(signals, offerings: offerings);
+
+        handler.Handle(InterruptionEvents.Spot("i-ours"));
+        handler.Handle(InterruptionEvents.Rebalance("i-also-ours"));
+        handler.Handle(InterruptionEvents.State("i-also-ours", "terminated"));
+
+        Assert.Equal(["reclaimed i-ours", "interrupt i-ours", "drain i-also-ours", "interrupt i-also-ours"], order);
+    }
+
+    [Fact]
     public void Rebalance_drains_and_termination_interrupts_with_the_state_as_reason()
     {
         var handler = new InterruptionHandler(workers);
@@ -54,6 +69,8 @@ public sealed class InterruptionHandlerTests
     {
         public List<(string Kind, string Worker, string Reason)> Signals { get; } = [];
 
+        public Action<string>? OnSignal { get; init; }
+
         public bool Interrupt(string workerId, string reason) => Record("interrupt", workerId, reason);
 
         public bool Drain(string workerId, string reason) => Record("drain", workerId, reason);
@@ -66,6 +83,16 @@ public sealed class InterruptionHandlerTests
             }
 
             Signals.Add((kind, worker, reason));
+            OnSignal?.Invoke($"{kind} {worker}");
+            return true;
+        }
+    }
+
+    private sealed class RecordingOfferings(List<string> order) : IReclaimedOfferings
+    {
+        public bool MarkReclaimed(string instanceId)
+        {
+            order.Add($"reclaimed {instanceId}");
             return true;
         }
     }

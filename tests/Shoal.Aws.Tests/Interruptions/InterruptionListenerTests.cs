@@ -21,7 +21,7 @@ public sealed class InterruptionListenerTests(MotoServer moto) : IClassFixture<M
         var url = await sqs.CreateQueueAsync("interruptions", new Dictionary<string, string>(), CancellationToken.None);
         foreach (var body in new[] { InterruptionEvents.Spot("i-ours"), InterruptionEvents.Rebalance("i-other"), "garbage", InterruptionEvents.State("i-ours", "running") })
         {
-            await sqs.SendMessageAsync(url, body, 0, CancellationToken.None);
+            await sqs.SendMessageAsync(url, body, 0, null, CancellationToken.None);
         }
 
         var signals = new Signals("i-ours");

@@ -106,7 +106,7 @@ public sealed class FakeSqsApi : ISqsApi
         return Task.CompletedTask;
     }
 
-    public Task<string> SendMessageAsync(string queueUrl, string body, int delaySeconds, CancellationToken cancellationToken)
+    public Task<string> SendMessageAsync(string queueUrl, string body, int delaySeconds, IReadOnlyDictionary<string, string>? attributes, CancellationToken cancellationToken)
     {
         Record(new SqsCall("SendMessage", queueUrl, Body: body, Seconds: delaySeconds));
         return Task.FromResult($"sent-{Interlocked.Increment(ref sent)}");

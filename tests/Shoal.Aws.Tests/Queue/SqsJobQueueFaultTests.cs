@@ -216,6 +216,24 @@ public sealed class SqsJobQueueFaultTests
     }
 
     [Fact]
+    public async Task The_dead_letter_count_is_read_at_most_once_a_minute_and_the_job_queue_every_time()
+    {
+        sqs.Attributes[QueueUrl] = new(StringComparer.Ordinal) { ["ApproximateNumberOfMessages"] = "1" };
+        sqs.Attributes[DeadLetterUrl] = new(StringComparer.Ordinal) { ["ApproximateNumberOfMessages"] = "4" };
+        Assert.Equal(new QueueDepth(1, 0, 0, 4), await queue.GetDepthAsync(CancellationToken.None));
+
+        sqs.Attributes[QueueUrl] = new(StringComparer.Ordinal) { ["ApproximateNumberOfMessages"] = "2" };
+        sqs.Attributes[DeadLetterUrl] = new(StringComparer.Ordinal) { ["ApproximateNumberOfMessages"] = "5" };
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(new QueueDepth(2, 0, 0, 4), await queue.GetDepthAsync(CancellationToken.None));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new QueueDepth(2, 0, 0, 5), await queue.GetDepthAsync(CancellationToken.None));
+        Assert.Equal(3, sqs.CallsOf("GetQueueAttributes").Count(c => c.QueueUrl == QueueUrl));
+        Assert.Equal(2, sqs.CallsOf("GetQueueAttributes").Count(c => c.QueueUrl == DeadLetterUrl));
+    }
+
+    [Fact]
     public async Task Send_delays_are_rounded_up_and_limited_to_15_minutes()
     {
         await queue.SendAsync("{}", TimeSpan.FromMilliseconds(200), CancellationToken.None);

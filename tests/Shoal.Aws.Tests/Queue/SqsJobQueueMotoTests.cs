@@ -159,6 +159,23 @@ public sealed class SqsJobQueueMotoTests(MotoServer moto) : IClassFixture<MotoSe
     }
 
     [Fact]
+    public async Task What_Shoal_sends_is_marked_as_registered_by_its_sender_and_a_plain_send_is_not()
+    {
+        var queue = await QueueAsync();
+        await queue.SendAsync("{\"job_id\":\"ours\"}", TimeSpan.Zero, CancellationToken.None);
+        await api.SendMessageAsync(queue.Urls.QueueUrl, "{\"job_id\":\"theirs\"}", 0, null, CancellationToken.None);
+
+        var received = await queue.ReceiveAsync(10, Lease, TimeSpan.FromSeconds(1), CancellationToken.None);
+        while (received.Count < 2)
+        {
+            received = [.. received, .. await queue.ReceiveAsync(10, Lease, TimeSpan.FromSeconds(1), CancellationToken.None)];
+        }
+
+        Assert.True(received.Single(m => m.Body.Contains("ours", StringComparison.Ordinal)).SenderRegisters);
+        Assert.False(received.Single(m => m.Body.Contains("theirs", StringComparison.Ordinal)).SenderRegisters);
+    }
+
+    [Fact]
     public async Task Depth_counts_visible_in_flight_and_delayed_messages()
     {
         var queue = await QueueAsync();
