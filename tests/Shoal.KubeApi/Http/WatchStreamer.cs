@@ -35,6 +35,15 @@ internal sealed class WatchStreamer(ObjectStore store, KubeApiServerOptions opti
 
         bool Matches(JsonObject obj) => request.Labels.Matches(Json.Labels(obj)) && request.Fields.Matches(obj);
         var subscription = request.InjectGone ? null : store.Subscribe(request.Type.StorageKey, request.Namespace, Matches, from);
+        // Timers exist before the stream is reported as started, so a test that sees the watch in the request
+        // log and then advances a fake clock cannot miss the first bookmark or the timeout.
+        using var timeout = request.TimeoutSeconds is > 0
+            ? new CancellationTokenSource(TimeSpan.FromSeconds(request.TimeoutSeconds.Value), options.TimeProvider)
+            : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
+        using var bookmarks = request.Bookmarks && subscription is not null
+            ? options.TimeProvider.CreateTimer(_ => SendBookmark(subscription, request.Type), null, options.BookmarkInterval, options.BookmarkInterval)
+            : null;
         var response = context.Response;
         response.StatusCode = 200;
         response.ContentType = "application/json";
@@ -61,13 +70,6 @@ internal sealed class WatchStreamer(ObjectStore store, KubeApiServerOptions opti
             }
         }
 
-        using var timeout = request.TimeoutSeconds is > 0
-            ? new CancellationTokenSource(TimeSpan.FromSeconds(request.TimeoutSeconds.Value), options.TimeProvider)
-            : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
-        using var bookmarks = request.Bookmarks
-            ? options.TimeProvider.CreateTimer(_ => SendBookmark(subscription, request.Type), null, options.BookmarkInterval, options.BookmarkInterval)
-            : null;
         var first = true;
         try
         {

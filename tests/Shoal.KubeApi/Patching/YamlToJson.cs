@@ -34,7 +34,8 @@ internal static partial class YamlToJson
             throw new PatchException($"error decoding YAML: {e.Message}");
         }
 
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
+        // Re-parse so numbers are ordinary parsed JSON values, like those of every other request body.
+        return stream.Documents.Count == 0 ? null : JsonNode.Parse(Convert(stream.Documents[0].RootNode)?.ToJsonString() ?? "null");
     }
 
     private static JsonNode? Convert(YamlNode node) => node switch

@@ -196,7 +196,7 @@ internal static class CrdTranslator
                 Json.Str(column["type"]) ?? "string",
                 Json.Str(column["format"]) ?? "",
                 Json.Str(column["description"]) ?? "",
-                column["priority"] is JsonValue p && p.TryGetValue<int>(out var priority) ? priority : 0,
+                (int)Json.Long(column["priority"]),
                 Json.Str(column["jsonPath"]) ?? ""));
         }
 

@@ -258,7 +258,10 @@ internal sealed class StructuralSchema
             return true;
         }
 
-        var fits = format == "int32" ? v.TryGetValue<int>(out _) : v.TryGetValue<long>(out _);
+        var text = v.ToJsonString();
+        var fits = format == "int32"
+            ? int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)
+            : long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _);
         if (fits)
         {
             return true;

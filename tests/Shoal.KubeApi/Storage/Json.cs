@@ -6,7 +6,8 @@ namespace Shoal.KubeApi.Storage;
 /// <summary>Small accessors over System.Text.Json nodes: objects stay untyped JSON end to end.</summary>
 internal static class Json
 {
-    public static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    // Quotes stay \" (not \u0022) as the real server writes them; nothing here is embedded in HTML.
+    public static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static JsonObject Metadata(JsonObject obj)
     {
@@ -126,9 +127,11 @@ internal static class Json
         return long.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out l) ? l : 0;
     }
 
+    /// <summary>Any JSON number as a double, however the node was created (parsed, or a CLR int/long/double).</summary>
     public static bool TryGetDouble(JsonNode? node, out double number)
     {
         number = 0;
-        return node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out number);
+        return node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out number);
     }
 }
