@@ -125,9 +125,36 @@ public sealed class KubectlApplyTests : IAsyncLifetime
             "Error from server (BadRequest): error when creating \"" + manifest + "\": Gadget in version \"v1\" cannot be handled as a Gadget: strict decoding error: unknown field \"spec.colour\"",
             strict.Stderr, StringComparison.Ordinal);
 
+        var serverSide = await kubectl.RunAsync("apply", "--server-side", "-f", manifest);
+        Assert.NotEqual(0, serverSide.ExitCode);
+        Assert.Contains("failed to create typed patch object (testing.shoal.dev/v1, Kind=Gadget): .spec.colour: field not declared in schema",
+            serverSide.Stderr, StringComparison.Ordinal);
+
         // --validate=false sends fieldValidation=Ignore: the field is pruned silently, as a real server does.
         (await kubectl.RunAsync("apply", "--validate=false", "-f", manifest)).EnsureSuccess();
         var (_, stored, _) = await api.GetAsync($"{RawApi.Gadgets}/colourful");
         Assert.False(stored["spec"]!.AsObject().ContainsKey("colour"));
+    }
+
+    [Fact]
+    public async Task Built_in_kinds_reapply_through_a_strategic_merge_patch()
+    {
+        var manifest = kubectl.File("ns.yaml", """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: team-a
+              labels:
+                owner: alice
+            """);
+        Assert.Equal("namespace/team-a created\n", (await kubectl.RunAsync("apply", "-f", manifest)).EnsureSuccess().Stdout);
+
+        kubectl.File("ns.yaml", File.ReadAllText(manifest).Replace("alice", "bob", StringComparison.Ordinal));
+        Assert.Equal("namespace/team-a configured\n", (await kubectl.RunAsync("apply", "-f", manifest)).EnsureSuccess().Stdout);
+
+        var patch = Assert.Single(server.Requests, r => r is { Verb: "patch", Resource: "namespaces" });
+        Assert.Equal("application/strategic-merge-patch+json", patch.ContentType);
+        var (_, stored, _) = await api.GetAsync("/api/v1/namespaces/team-a");
+        Assert.Equal(("bob", "Active"), ((string?)stored["metadata"]!["labels"]!["owner"], (string?)stored["status"]!["phase"]));
     }
 }

@@ -114,4 +114,32 @@ public sealed class KubectlGetTests : IAsyncLifetime
         Assert.Contains(["default", "Active", "0s"], namespaces);
         Assert.Contains(["kube-system", "Active", "0s"], namespaces);
     }
+
+    [Fact]
+    public async Task Get_watch_streams_table_rows_with_one_header()
+    {
+        await api.CreateGadgetAsync("g1", size: 2);
+        using var watch = kubectl.Start("get", "gadgets", "--watch", "-o", "wide");
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(server.Requests.Any(r => r is { Verb: "watch", Resource: "gadgets" })), "kubectl get --watch to watch");
+            await api.PatchAsync($"{RawApi.Gadgets}/g1/status", """{"status":{"counts":{"queued":3}}}""");
+
+            var lines = new List<string[]>();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            while (lines.Count < 3)
+            {
+                var line = await watch.StandardOutput.ReadLineAsync(deadline.Token) ?? throw new InvalidOperationException("kubectl stopped watching");
+                lines.Add(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            Assert.Equal(["NAME", "SIZE", "MODE", "READY", "QUEUED", "AGE"], lines[0]);
+            Assert.Equal(["g1", "2", "fast", "0s"], lines[1]);
+            Assert.Equal(["g1", "2", "fast", "3", "0s"], lines[2]);
+        }
+        finally
+        {
+            watch.Kill(entireProcessTree: true);
+        }
+    }
 }

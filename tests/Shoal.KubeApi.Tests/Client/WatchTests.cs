@@ -189,4 +189,25 @@ public sealed class WatchTests : IAsyncLifetime
         var error = Assert.IsType<HttpOperationException>(Assert.Single(events.Errors));
         Assert.Equal(System.Net.HttpStatusCode.InternalServerError, error.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task Deleting_an_object_with_a_finalizer_is_a_modification_until_the_finalizer_goes()
+    {
+        await api.CreateGadgetAsync("held", extraMetadata: ""","finalizers":["testing.shoal.dev/hold"]""");
+        var rv = await ListResourceVersionAsync();
+        using var events = Watch(rv);
+
+        await api.DeleteAsync($"{RawApi.Gadgets}/held");
+        await api.PatchAsync($"{RawApi.Gadgets}/held", """{"metadata":{"finalizers":[]}}""");
+        await api.CreateGadgetAsync("marker");
+
+        var terminating = await events.NextAsync();
+        Assert.Equal(WatchEventType.Modified, terminating.Type);
+        Assert.NotNull(terminating.Object.Metadata.DeletionTimestamp);
+        var deleted = await events.NextAsync();
+        Assert.Equal((WatchEventType.Deleted, "held"), (deleted.Type, deleted.Object.Metadata.Name));
+        Assert.Empty(deleted.Object.Metadata.Finalizers ?? []);
+        var next = await events.NextAsync();
+        Assert.Equal((WatchEventType.Added, "marker"), (next.Type, next.Object.Metadata.Name));
+    }
 }

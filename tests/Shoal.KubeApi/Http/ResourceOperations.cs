@@ -64,7 +64,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, TimeProvider
         }
     }
 
-    public JsonObject Create(ResourceType type, string? ns, JsonObject body, WriteOptions options, Func<string, ApiException>? strictError = null)
+    public JsonObject Create(ResourceType type, string? ns, JsonObject body, WriteOptions options, Func<IReadOnlyList<string>, ApiException>? strictError = null)
     {
         CheckTypeMeta(type, body);
         var metadata = Json.Metadata(body);
@@ -123,7 +123,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, TimeProvider
                 return body;
             }
 
-            var stored = store.Put(type.StorageKey, ToStorage(type, body));
+            var stored = store.Put(type.StorageKey, body);
             type.Hooks?.Written(stored);
             return AsVersion(type, stored);
         }
@@ -248,7 +248,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, TimeProvider
             }
             else
             {
-                HandleUnknownFields(type, patchedObject, options, message => ApiException.BadRequest(message));
+                HandleUnknownFields(type, patchedObject, options, unknown => ApiException.BadRequest(StrictDecodingError(unknown)));
             }
 
             patchedObject["apiVersion"] = type.ApiVersion;
@@ -431,7 +431,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, TimeProvider
                 return AsVersion(type, candidate);
             }
 
-            var removed = store.Remove(type.StorageKey, Json.Namespace(candidate), name, ToStorage(type, candidate))!;
+            var removed = store.Remove(type.StorageKey, Json.Namespace(candidate), name, candidate)!;
             type.Hooks?.Removed(removed);
             return AsVersion(type, removed);
         }
@@ -441,7 +441,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, TimeProvider
             return AsVersion(type, candidate);
         }
 
-        var stored = store.Put(type.StorageKey, ToStorage(type, candidate));
+        var stored = store.Put(type.StorageKey, candidate);
         type.Hooks?.Written(stored);
         return AsVersion(type, stored);
     }
@@ -541,7 +541,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, TimeProvider
     }
 
     /// <summary>Drops unknown fields; Strict turns them into an error, Warn (the default) into Warning headers.</summary>
-    private static void HandleUnknownFields(ResourceType type, JsonObject obj, WriteOptions options, Func<string, ApiException> strictError)
+    private static void HandleUnknownFields(ResourceType type, JsonObject obj, WriteOptions options, Func<IReadOnlyList<string>, ApiException> strictError)
     {
         if (type.Schema is null)
         {
@@ -554,21 +554,25 @@ internal sealed partial class ResourceOperations(ObjectStore store, TimeProvider
             return;
         }
 
-        var messages = unknown.Select(u => $"unknown field \"{u}\"").ToList();
         if (options.FieldValidation == "Strict")
         {
-            throw strictError("strict decoding error: " + string.Join(", ", messages));
+            throw strictError(unknown);
         }
 
-        options.Warnings.AddRange(messages);
+        options.Warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
     }
 
-    private static Func<string, ApiException> CreateDecodeError(ResourceType type)
-        => message => ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {message}");
+    private static string StrictDecodingError(IReadOnlyList<string> unknown)
+        => "strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
 
-    private static Func<string, ApiException> ApplyDecodeError(ResourceType type)
-        => message => ApiException.BadRequest(
-            $"failed to create typed patch object ({type.ApiVersion}, Kind={type.Kind}): {message.Replace("strict decoding error: ", "", StringComparison.Ordinal)}");
+    /// <summary>How the real server refuses a body it cannot decode strictly (create and update).</summary>
+    private static Func<IReadOnlyList<string>, ApiException> CreateDecodeError(ResourceType type)
+        => unknown => ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {StrictDecodingError(unknown)}");
+
+    /// <summary>Server-side apply converts the body to a typed object first, which fails on undeclared fields.</summary>
+    private static Func<IReadOnlyList<string>, ApiException> ApplyDecodeError(ResourceType type)
+        => unknown => ApiException.BadRequest(
+            $"failed to create typed patch object ({type.ApiVersion}, Kind={type.Kind}): {string.Join(", ", unknown.Select(u => $".{u}: field not declared in schema"))}");
 
     private static void CheckTypeMeta(ResourceType type, JsonObject body)
     {
@@ -622,9 +626,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, TimeProvider
         }
     }
 
-    /// <summary>Objects are stored at the storage version and served at the requested one (no conversion).</summary>
-    private static JsonObject ToStorage(ResourceType type, JsonObject obj) => obj;
-
+    /// <summary>All versions share one storage (conversion "None"): an object is served with the requested apiVersion.</summary>
     private static JsonObject AsVersion(ResourceType type, JsonObject obj)
     {
         obj["apiVersion"] = type.ApiVersion;
