@@ -57,8 +57,14 @@ public sealed class KubeApiServer : IAsyncDisposable
         namespaces.Hooks = new NamespaceHooks(store);
         foreach (var ns in options.Namespaces)
         {
-            operations.Create(namespaces, null,
-                new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } }, new WriteOptions());
+            try
+            {
+                operations.Create(namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } }, new WriteOptions());
+            }
+            catch (ApiException e)
+            {
+                throw new ArgumentException($"KubeApiServerOptions.Namespaces: cannot create namespace \"{ns}\": {e.Message}", nameof(options), e);
+            }
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KubeApiServer).Assembly.GetName().Name });

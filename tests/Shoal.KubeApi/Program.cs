@@ -39,11 +39,22 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-await using var server = await KubeApiServer.StartAsync(new KubeApiServerOptions
+KubeApiServer server;
+try
 {
-    Port = port,
-    RequestLog = verbose ? line => Console.WriteLine(line) : null,
-});
+    server = await KubeApiServer.StartAsync(new KubeApiServerOptions
+    {
+        Port = port,
+        RequestLog = verbose ? line => Console.WriteLine(line) : null,
+    });
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine($"cannot listen on 127.0.0.1:{port}: {e.Message} Pick another --port, or 0 for a free one.");
+    return 1;
+}
+
+await using var running = server;
 if (kubeconfig is not null)
 {
     server.WriteKubeconfig(kubeconfig, defaultNamespace);

@@ -279,6 +279,11 @@ public sealed class CustomResourceTests : IAsyncLifetime
         Assert.Equal("True", conditions["NamesAccepted"]);
         Assert.Equal("Gadget", (string?)crd["status"]!["acceptedNames"]!["kind"]);
 
+        var (immutable, refused, _) = await api.PatchAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.testing.shoal.dev",
+            """{"spec":{"scope":"Cluster"}}""");
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "CustomResourceDefinition.apiextensions.k8s.io \"gadgets.testing.shoal.dev\" is invalid: spec.scope: Invalid value: \"Cluster\": field is immutable"),
+            (immutable, (string?)refused["message"]));
+
         var (invalid, body, _) = await api.PostAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
             """{"metadata":{"name":"wrong.testing.shoal.dev"},"spec":{"group":"testing.shoal.dev","scope":"Namespaced","names":{"plural":"things","kind":"Thing"},"versions":[{"name":"v1","served":true,"storage":true}]}}""");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid);

@@ -25,9 +25,26 @@ internal sealed class CrdHooks(ResourceRegistry registry, ObjectStore store, Tim
     public IReadOnlyList<FieldError> Validate(JsonObject candidate, JsonObject? current)
     {
         var errors = CrdTranslator.Validate(candidate);
-        if (current is not null && Json.Str(current["spec"]?["scope"]) is { } scope && Json.Str(candidate["spec"]?["scope"]) != scope)
+        if (current is null)
         {
-            errors.Add(FieldError.Invalid("spec.scope", candidate["spec"]?["scope"], "field is immutable"));
+            return errors;
+        }
+
+        // Stored objects are keyed by group and plural; the real server also refuses to change the group
+        // and scope. (It allows a new plural; the emulator does not, to keep its storage simple.)
+        foreach (var path in new[] { new[] { "group" }, ["scope"], ["names", "plural"] })
+        {
+            JsonNode? before = current["spec"], after = candidate["spec"];
+            foreach (var segment in path)
+            {
+                before = before?[segment];
+                after = after?[segment];
+            }
+
+            if (!JsonNode.DeepEquals(before, after))
+            {
+                errors.Add(FieldError.Invalid("spec." + string.Join('.', path), after, "field is immutable"));
+            }
         }
 
         return errors;
