@@ -110,6 +110,13 @@ public sealed class KubectlGetTests : IAsyncLifetime
         Assert.Equal(["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], events[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(["2m", "Normal", "Launched", "gadget/g1", "launched", "3", "workers"], events[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
+        // An event recorder bumps count and lastTimestamp with a strategic merge patch.
+        var (patched, _, _) = await api.PatchAsync("/api/v1/namespaces/default/events/g1.1", """{"count":4,"lastTimestamp":"2026-01-01T11:59:30Z"}""",
+            "application/strategic-merge-patch+json");
+        Assert.Equal(System.Net.HttpStatusCode.OK, patched);
+        var wide = Rows((await kubectl.RunAsync("get", "events", "-o", "wide")).EnsureSuccess().Stdout);
+        Assert.Equal(["30s", "Normal", "Launched", "gadget/g1", "shoal-operator", "launched", "3", "workers", "<unknown>", "4", "g1.1"], wide[1]);
+
         var namespaces = Rows((await kubectl.RunAsync("get", "namespaces")).EnsureSuccess().Stdout);
         Assert.Contains(["default", "Active", "0s"], namespaces);
         Assert.Contains(["kube-system", "Active", "0s"], namespaces);
