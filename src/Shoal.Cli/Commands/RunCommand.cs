@@ -124,7 +124,7 @@ internal sealed class RunCommand(IAnsiConsole console, ILoggerFactory loggers) :
 
         var activity = new RunActivity();
         var runner = new PoolRunner(
-            engine.Ports(), queue, pool, new WorkerLoopOptions(),
+            engine.Ports(), queue, pool, AwsEngine.LoopOptions,
             // Each look costs SQS requests; the runner also looks at once whenever a worker retires.
             new PoolRunnerOptions { ScaleInterval = TimeSpan.FromSeconds(10) },
             time, activity, engine.Ingest, logger);

@@ -68,7 +68,7 @@ internal sealed class PoolRuntime : IAsyncDisposable
                 new WorkerLoopPorts(engine.Queue, engine.Ledger, engine.Runner!, fleet),
                 queueSettings,
                 SpecMapper.ToPoolSettings(pool),
-                new WorkerLoopOptions(),
+                AwsEngine.LoopOptions,
                 // Each look at the queue costs SQS requests; the runner also looks whenever a worker retires.
                 new PoolRunnerOptions { ScaleInterval = request.ScaleInterval },
                 time,

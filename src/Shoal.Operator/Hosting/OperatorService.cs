@@ -102,13 +102,22 @@ internal sealed class OperatorService(
             context.JobQueueCache.RunAsync(stop.Token),
             context.WorkerPoolCache.RunAsync(stop.Token),
             context.WorkerCache.RunAsync(stop.Token),
+        };
+
+        // Every cache is full before any controller runs: a pool started on an empty Worker cache would
+        // not adopt the previous leader's workers, and their running jobs would wait out their leases.
+        await context.JobQueueCache.WaitForSyncAsync(ct);
+        await context.WorkerPoolCache.WaitForSyncAsync(ct);
+        await context.WorkerCache.WaitForSyncAsync(ct);
+        health.Synced = true;
+        tasks.AddRange(
+        [
             queueController.RunAsync(stop.Token),
             poolController.RunAsync(stop.Token),
             workerController.RunAsync(stop.Token),
             CollectGarbageAsync(context, stop.Token),
             PublishAwsMetricsAsync(aws, stop.Token),
-        };
-        _ = MarkSyncedAsync(context, stop.Token);
+        ]);
         try
         {
             await Task.WhenAny(tasks);
@@ -127,20 +136,11 @@ internal sealed class OperatorService(
         }
     }
 
-    private async Task MarkSyncedAsync(OperatorContext context, CancellationToken ct)
-    {
-        await context.JobQueueCache.WaitForSyncAsync(ct);
-        await context.WorkerPoolCache.WaitForSyncAsync(ct);
-        await context.WorkerCache.WaitForSyncAsync(ct);
-        health.Synced = true;
-    }
-
     // Instances with this operator's owner tag that no Worker claims: a crash between launching and creating
     // the Worker, or a Worker deleted while its finalizer was bypassed. Terminated after the grace period.
     private async Task CollectGarbageAsync(OperatorContext context, CancellationToken ct)
     {
         var collector = new Ec2GarbageCollector(new Ec2Api(context.Aws.Ec2), options.OwnerId, time, new AwsRetry(time), TimeSpan.FromSeconds(options.GarbageCollectionGraceSeconds), loggers.CreateLogger<Ec2GarbageCollector>());
-        await context.WorkerCache.WaitForSyncAsync(ct);
         while (!ct.IsCancellationRequested)
         {
             try

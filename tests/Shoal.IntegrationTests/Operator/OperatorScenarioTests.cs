@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Shoal.Aws.Tests.Moto;
+
+namespace Shoal.IntegrationTests.Operator;
+
+/// <summary>
+/// The operator end to end, the way its users drive it: `kubectl apply` of the CRDs and the sample
+/// JobQueue and WorkerPool against the API emulator, jobs sent with `shoal submit`, the real
+/// shoal-operator process on moto (EC2, SQS, DynamoDB, S3) and the SSM double (commands that take time).
+/// </summary>
+[Collection(OperatorScenarios.Name)]
+public sealed class OperatorScenarioTests(MotoServer moto) : IClassFixture<MotoServer>
+{
+    private static readonly (string, string)[] FastPool = [("idleTimeoutSeconds: 30", "idleTimeoutSeconds: 3")];
+
+    private static string Job(string id, string commands, string? success = "done", int? retry = null) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["job_id"] = id,
+        ["retry"] = retry,
+        ["job_success_string"] = success,
+        ["commands"] = new[] { commands },
+    });
+
+    [Fact]
+    public async Task Applied_queue_and_pool_run_submitted_jobs_on_tagged_spot_workers_show_counts_in_kubectl_and_retire_every_worker()
+    {
+        await using var rig = await OperatorRig.StartAsync(moto);
+        rig.WriteManifests(FastPool);
+        await rig.Kubectl.RunAsync("apply", "-f", Path.Combine(OperatorRig.RepoRoot(), "config", "crd"));
+        await rig.Kubectl.RunAsync("apply", "-f", rig.Manifests);
+        rig.StartOperator("replica-a");
+        await rig.UntilAsync(async () => await ReadyAsync(rig, "jobqueue", "demo") == "True", "JobQueue demo to be Ready");
+
+        await rig.SubmitAsync(
+            Job("ok-1", "sleep 2; echo done"),
+            Job("ok-2", "sleep 2; echo done"),
+            Job("ok-3", "echo done"),
+            Job("ok-4", "echo done && echo more"),
+            Job("fails", "echo nope; exit 3", retry: 1));
+
+        var sawWorkers = false;
+        await rig.UntilAsync(async () =>
+        {
+            var workers = await rig.Kubectl.RunAsync("get", "workers", "--no-headers");
+            sawWorkers |= workers.Contains("i-", StringComparison.Ordinal);
+            return await AllTerminalAsync(rig, "ok-1", "ok-2", "ok-3", "ok-4", "fails");
+        }, "every job to end");
+        Assert.True(sawWorkers, "kubectl get workers never showed a worker while jobs ran");
+
+        foreach (var id in new[] { "ok-1", "ok-2", "ok-3", "ok-4" })
+        {
+            var item = (await rig.JobAsync(id))!.Value;
+            Assert.Equal("SUCCEEDED", item.GetProperty("status").GetProperty("S").GetString());
+            Assert.Equal("1", item.GetProperty("attempts").GetProperty("N").GetString());
+        }
+
+        var failed = (await rig.JobAsync("fails"))!.Value;
+        Assert.Equal("FAILED", failed.GetProperty("status").GetProperty("S").GetString());
+        Assert.Equal("2", failed.GetProperty("attempts").GetProperty("N").GetString());
+
+        // Printer columns: the emulator renders the CRD's columns, kubectl prints them.
+        await rig.UntilAsync(async () => Columns(await rig.Kubectl.RunAsync("get", "jobqueues")) is { } row && row["SUCCEEDED"] == "4" && row["FAILED"] == "1", "kubectl get jobqueues to show 4 succeeded and 1 failed");
+        var queueRow = Columns(await rig.Kubectl.RunAsync("get", "jq"))!;
+        Assert.Equal(["NAME", "READY", "QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "WORKERS", "AGE"], queueRow.Keys);
+        Assert.Equal(("demo", "True", "0", "0"), (queueRow["NAME"], queueRow["READY"], queueRow["QUEUED"], queueRow["RUNNING"]));
+
+        var yaml = await rig.Kubectl.RunAsync("get", "jq", "demo", "-o", "yaml");
+        Assert.Contains("observedGeneration: 1", yaml, StringComparison.Ordinal);
+        Assert.Contains("reason: Provisioned", yaml, StringComparison.Ordinal);
+        Assert.Contains("tableName: demo-job-monitoring", yaml, StringComparison.Ordinal);
+
+        // Idle workers retire: their Worker CRs go, and their finalizers terminate the instances.
+        await rig.UntilAsync(async () => (await rig.Kubectl.RunAsync("get", "workers", "--no-headers")).Length == 0
+            && (await rig.InstancesAsync()).All(i => i.GetProperty("State").GetProperty("Name").GetString() is "terminated" or "shutting-down"), "every worker to retire and its instance to terminate");
+        var instances = await rig.InstancesAsync();
+        Assert.NotEmpty(instances);
+        Assert.All(instances, i =>
+        {
+            Assert.Equal("spot", i.GetProperty("InstanceLifecycle").GetString());
+            var tags = i.GetProperty("Tags").EnumerateArray().ToDictionary(t => t.GetProperty("Key").GetString()!, t => t.GetProperty("Value").GetString());
+            Assert.Equal("demo-pool", tags["shoal.dev/pool"]);
+            Assert.Equal("shoal-operator", tags["shoal.dev/owner"]);
+        });
+
+        var poolRow = Columns(await rig.Kubectl.RunAsync("get", "workerpools"))!;
+        Assert.Equal(["NAME", "READY", "DESIRED", "READY-WORKERS", "BUSY", "AGE"], poolRow.Keys);
+        Assert.Equal(("demo-pool", "True", "0"), (poolRow["NAME"], poolRow["READY"], poolRow["BUSY"]));
+
+        // Deleting the pool goes through its finalizer and the CR goes away.
+        await rig.Kubectl.RunAsync("delete", "workerpool", "demo-pool", "--timeout=60s");
+        var (code, _, stderr) = await rig.Kubectl.TryAsync("get", "workerpool", "demo-pool");
+        Assert.NotEqual(0, code);
+        Assert.Contains("NotFound", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Operator_killed_mid_run_and_started_again_ends_every_job_exactly_once_and_leaks_no_instance()
+    {
+        await using var rig = await OperatorRig.StartAsync(moto);
+        rig.WriteManifests(FastPool);
+        await rig.Kubectl.RunAsync("apply", "-f", Path.Combine(OperatorRig.RepoRoot(), "config", "crd"));
+        await rig.Kubectl.RunAsync("apply", "-f", rig.Manifests);
+        var first = rig.StartOperator("replica-a");
+        await rig.UntilAsync(async () => await ReadyAsync(rig, "jobqueue", "demo") == "True", "JobQueue demo to be Ready");
+        var ids = Enumerable.Range(1, 6).Select(i => $"long-{i}").ToArray();
+        await rig.SubmitAsync([.. ids.Select(id => Job(id, "sleep 8; echo done"))]);
+
+        await rig.UntilAsync(async () => await CountRunningAsync(rig, ids) >= 2, "at least two jobs to be running");
+        first.Kill();
+
+        rig.StartOperator("replica-b");
+        await rig.UntilAsync(() => AllTerminalAsync(rig, ids), "every job to end after the restart", TimeSpan.FromMinutes(3));
+
+        foreach (var id in ids)
+        {
+            var item = (await rig.JobAsync(id))!.Value;
+            Assert.Equal("SUCCEEDED", item.GetProperty("status").GetProperty("S").GetString());
+            Assert.Equal("1", item.GetProperty("attempts").GetProperty("N").GetString());
+        }
+
+        // Each job's command was sent once: the new leader re-attached to the running ones.
+        Assert.Equal(ids.Length, rig.Ssm.Commands.Count);
+
+        await rig.UntilAsync(async () => (await rig.Kubectl.RunAsync("get", "workers", "--no-headers")).Length == 0
+            && (await rig.InstancesAsync()).All(i => i.GetProperty("State").GetProperty("Name").GetString() is "terminated" or "shutting-down"), "no instance left running");
+    }
+
+    [Fact]
+    public async Task Invalid_WorkerPools_are_refused_by_kubectl_apply_with_the_schema_error()
+    {
+        await using var rig = await OperatorRig.StartAsync(moto);
+        await rig.Kubectl.RunAsync("apply", "-f", Path.Combine(OperatorRig.RepoRoot(), "config", "crd"));
+
+        rig.WriteManifests(("maxWorkers: 4", "maxWorkers: -1"));
+        var (code, _, stderr) = await rig.Kubectl.TryAsync("apply", "-f", Path.Combine(rig.Manifests, "workerpool.yaml"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("spec.maxWorkers", stderr, StringComparison.Ordinal);
+        Assert.Contains("greater than or equal to 0", stderr, StringComparison.Ordinal);
+
+        rig.WriteManifests(("capacity: spot", "capacity: spto"));
+        (code, _, stderr) = await rig.Kubectl.TryAsync("apply", "-f", Path.Combine(rig.Manifests, "workerpool.yaml"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("spec.capacity", stderr, StringComparison.Ordinal);
+        Assert.Contains("spto", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<string?> ReadyAsync(OperatorRig rig, string kind, string name)
+    {
+        var (code, stdout, _) = await rig.Kubectl.TryAsync("get", kind, name, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
+        return code == 0 ? stdout : null;
+    }
+
+    private static async Task<bool> AllTerminalAsync(OperatorRig rig, params string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            var item = await rig.JobAsync(id);
+            if (item?.GetProperty("status").GetProperty("S").GetString() is not ("SUCCEEDED" or "FAILED"))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task<int> CountRunningAsync(OperatorRig rig, string[] ids)
+    {
+        var running = 0;
+        foreach (var id in ids)
+        {
+            if ((await rig.JobAsync(id))?.GetProperty("status").GetProperty("S").GetString() == "RUNNING")
+            {
+                running++;
+            }
+        }
+
+        return running;
+    }
+
+    // The first data row of `kubectl get` as column → cell.
+    private static Dictionary<string, string>? Columns(string table)
+    {
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length < 2)
+        {
+            return null;
+        }
+
+        var headers = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var cells = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return headers.Length == cells.Length ? headers.Zip(cells).ToDictionary(p => p.First, p => p.Second) : null;
+    }
+}
