@@ -89,15 +89,19 @@ internal sealed class OperatorRig : IAsyncDisposable
         }
     }
 
+    /// <summary>Where the current operator serves /metrics, /healthz and /readyz.</summary>
+    public Uri? MetricsAddress { get; private set; }
+
     public OperatorProcess StartOperator(string identity)
     {
         var env = new Dictionary<string, string>(AwsEnvironment);
+        MetricsAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var process = OperatorProcess.Start(
             env,
             "--kubeconfig", Kubeconfig,
             "--identity", identity,
             "--lease-namespace", "default",
-            "--metrics-address", $"http://127.0.0.1:{FreePort()}",
+            "--metrics-address", MetricsAddress.ToString().TrimEnd('/'),
             "--status-interval", "1",
             "--scale-interval", "1",
             "--gc-grace", "600",

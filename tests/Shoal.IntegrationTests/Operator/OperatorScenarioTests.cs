@@ -86,11 +86,57 @@ public sealed class OperatorScenarioTests(MotoServer moto) : IClassFixture<MotoS
         Assert.Equal(["NAME", "READY", "DESIRED", "READY-WORKERS", "BUSY", "AGE"], poolRow.Keys);
         Assert.Equal(("demo-pool", "True", "0"), (poolRow["NAME"], poolRow["READY"], poolRow["BUSY"]));
 
+        await AssertIamPolicyCoversEveryRecordedCallAsync(rig);
+
         // Deleting the pool goes through its finalizer and the CR goes away.
         await rig.Kubectl.RunAsync("delete", "workerpool", "demo-pool", "--timeout=60s");
         var (code, _, stderr) = await rig.Kubectl.TryAsync("get", "workerpool", "demo-pool");
         Assert.NotEqual(0, code);
         Assert.Contains("NotFound", stderr, StringComparison.Ordinal);
+
+        AssertRbacCoversExactlyWhatWasUsed(rig);
+    }
+
+    // Every AWS request the operator made in this run (counted at the SDK's HTTP handler, exported on
+    // /metrics) is allowed by config/iam/operator-policy.json. The other direction, that the policy grants
+    // nothing the code never calls, is checked statically in Shoal.Deploy.Tests.
+    private static async Task AssertIamPolicyCoversEveryRecordedCallAsync(OperatorRig rig)
+    {
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(rig.MetricsAddress!, "/metrics"));
+        var recorded = metrics.Split('\n')
+            .Where(l => l.StartsWith("shoal_aws_requests_total{", StringComparison.Ordinal))
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, "service=\"([^\"]+)\",operation=\"([^\"]+)\""))
+            .Where(m => m.Success)
+            .Select(m => $"{m.Groups[1].Value}.{m.Groups[2].Value}")
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("EC2.CreateFleet", recorded);
+        Assert.Contains("SSM.SendCommand", recorded);
+
+        var root = OperatorRig.RepoRoot();
+        var policy = Shoal.Deploy.Tests.Iam.IamPolicy.Actions(Path.Combine(root, "config", "iam", "operator-policy.json"));
+        var kinds = Shoal.Deploy.Tests.Iam.AwsSdkCallScanner.TransactionItemKinds(Path.Combine(root, "src", "Shoal.Aws"), Path.Combine(root, "src", "Shoal.Operator"));
+        var missing = recorded
+            .Where(key => !Shoal.Deploy.Tests.Iam.SdkActionMap.ForRecorded(key, kinds).Any(policy.Contains))
+            .ToList();
+        Assert.True(missing.Count == 0, $"AWS calls the operator made that config/iam/operator-policy.json does not allow: {string.Join(", ", missing)}");
+    }
+
+    // config/rbac/role.yaml (which the chart's test keeps equal to the chart) grants every request this run
+    // made, and nothing this run did not make except the rules listed here with the reason no run shows them.
+    private static void AssertRbacCoversExactlyWhatWasUsed(OperatorRig rig)
+    {
+        var notExercised = new Dictionary<string, string>
+        {
+            [RbacRules.Key("shoal.dev", "workerpools/finalizers", "update")] = "never requested; OwnerReferencesPermissionEnforcement requires it for blockOwnerDeletion on Workers",
+            [RbacRules.Key("core", "events", "patch")] = "only when the same event repeats within the recorder's aggregation window",
+        };
+        var granted = RbacRules.Granted(Path.Combine(OperatorRig.RepoRoot(), "config", "rbac", "role.yaml"));
+        var used = RbacRules.Used(rig.Api.Requests);
+
+        Assert.True(used.IsSubsetOf(granted), $"requests the role does not grant: {string.Join("; ", used.Except(granted))}");
+        var unused = granted.Except(used).Except(notExercised.Keys).ToList();
+        Assert.True(unused.Count == 0, $"granted but never used: {string.Join("; ", unused)}");
     }
 
     [Fact]
