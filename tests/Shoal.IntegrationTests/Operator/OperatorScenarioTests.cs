@@ -38,14 +38,17 @@ public sealed class OperatorScenarioTests(MotoServer moto) : IClassFixture<MotoS
             Job("ok-4", "echo done && echo more"),
             Job("fails", "echo nope; exit 3", retry: 1));
 
-        var sawWorkers = false;
+        Dictionary<string, string>? workerRow = null;
         await rig.UntilAsync(async () =>
         {
-            var workers = await rig.Kubectl.RunAsync("get", "workers", "--no-headers");
-            sawWorkers |= workers.Contains("i-", StringComparison.Ordinal);
+            workerRow ??= Columns(await rig.Kubectl.RunAsync("get", "workers")) is { } row && row["PHASE"] == "Running" ? row : null;
             return await AllTerminalAsync(rig, "ok-1", "ok-2", "ok-3", "ok-4", "fails");
         }, "every job to end");
-        Assert.True(sawWorkers, "kubectl get workers never showed a worker while jobs ran");
+        Assert.True(workerRow is not null, "kubectl get workers never showed a Running worker while jobs ran");
+        Assert.Equal(["NAME", "PHASE", "INSTANCE", "TYPE", "JOB", "AGE"], workerRow.Keys);
+        Assert.StartsWith("i-", workerRow["INSTANCE"], StringComparison.Ordinal);
+        Assert.StartsWith("demo-pool-i-", workerRow["NAME"], StringComparison.Ordinal);
+        Assert.Contains(workerRow["JOB"], new[] { "ok-1", "ok-2", "ok-3", "ok-4", "fails" });
 
         foreach (var id in new[] { "ok-1", "ok-2", "ok-3", "ok-4" })
         {
@@ -169,6 +172,45 @@ public sealed class OperatorScenarioTests(MotoServer moto) : IClassFixture<MotoS
 
         await rig.UntilAsync(async () => (await rig.Kubectl.RunAsync("get", "workers", "--no-headers")).Length == 0
             && (await rig.InstancesAsync()).All(i => i.GetProperty("State").GetProperty("Name").GetString() is "terminated" or "shutting-down"), "no instance left running");
+    }
+
+    [Fact]
+    public async Task Deleting_a_pool_with_live_workers_terminates_their_instances_through_the_Worker_finalizers()
+    {
+        await using var rig = await OperatorRig.StartAsync(moto);
+        rig.WriteManifests(("minWorkers: 0", "minWorkers: 2"));
+        await rig.Kubectl.RunAsync("apply", "-f", Path.Combine(OperatorRig.RepoRoot(), "config", "crd"));
+        await rig.Kubectl.RunAsync("apply", "-f", rig.Manifests);
+        rig.StartOperator("replica-a");
+        await rig.UntilAsync(async () => (await rig.Kubectl.RunAsync("get", "workers", "--no-headers")).Split('\n').Count(l => l.Contains("Idle", StringComparison.Ordinal)) == 2, "the pool's two minimum workers to be Idle");
+        var running = (await rig.InstancesAsync()).Count(i => i.GetProperty("State").GetProperty("Name").GetString() == "running");
+        Assert.Equal(2, running);
+
+        await rig.Kubectl.RunAsync("delete", "workerpool", "demo-pool", "--timeout=60s");
+
+        Assert.Equal("", await rig.Kubectl.RunAsync("get", "workers", "--no-headers", "--ignore-not-found"));
+        Assert.All(await rig.InstancesAsync(), i => Assert.Contains(i.GetProperty("State").GetProperty("Name").GetString(), new[] { "terminated", "shutting-down" }));
+        var events = await rig.Kubectl.RunAsync("get", "events");
+        Assert.Contains("Terminated", events, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Operator_refuses_to_start_on_bad_settings_with_what_to_do()
+    {
+        await using var rig = await OperatorRig.StartAsync(moto);
+        var noRegion = rig.AwsEnvironment.Where(e => e.Key is not ("AWS_REGION" or "AWS_DEFAULT_REGION")).ToDictionary(e => e.Key, e => e.Value);
+        using (var op = OperatorProcess.Start(noRegion, "--kubeconfig", rig.Kubeconfig, "--metrics-address", "http://127.0.0.1:0"))
+        {
+            Assert.Equal(2, await op.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("no AWS region: set AWS_REGION", op.Log, StringComparison.Ordinal);
+        }
+
+        var unreachable = rig.Temp.File("unreachable-kubeconfig", File.ReadAllText(rig.Kubeconfig).Replace(rig.Api.BaseAddress.ToString().TrimEnd('/'), "http://127.0.0.1:9", StringComparison.Ordinal));
+        using (var op = OperatorProcess.Start(new Dictionary<string, string>(rig.AwsEnvironment), "--kubeconfig", unreachable, "--metrics-address", "http://127.0.0.1:0"))
+        {
+            Assert.Equal(2, await op.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("cannot reach the Kubernetes API at http://127.0.0.1:9", op.Log, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
