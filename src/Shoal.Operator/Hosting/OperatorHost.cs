@@ -92,11 +92,10 @@ internal static class OperatorHost
         KubernetesClientConfiguration config;
         try
         {
+            // Without --kubeconfig: $KUBECONFIG, else ~/.kube/config, else the pod's ServiceAccount.
             config = options.Kubeconfig is { Length: > 0 } path
                 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-                : KubernetesClientConfiguration.IsInCluster()
-                    ? KubernetesClientConfiguration.InClusterConfig()
-                    : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+                : KubernetesClientConfiguration.BuildDefaultConfig();
         }
         catch (Exception e)
         {
