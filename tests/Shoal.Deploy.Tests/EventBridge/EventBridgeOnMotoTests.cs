@@ -4,6 +4,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using Shoal.Aws.Commands;
 using Shoal.Aws.Interruptions;
+using Shoal.Aws.Tests.Moto;
 using Shoal.Deploy.Tests.Support;
 
 namespace Shoal.Deploy.Tests.EventBridge;
@@ -50,7 +51,7 @@ public sealed class EventBridgeOnMotoTests(MotoServer moto) : IClassFixture<Moto
         foreach (var name in EventPatterns.All().Keys)
         {
             var targets = JsonNode.Parse((await RunAsync("aws", "events", "list-targets-by-rule", "--rule", $"shoal-again-job-queue-{name}", "--output", "json")).StandardOutput)!["Targets"]!.AsArray();
-            Assert.Equal($"arn:aws:sqs:{MotoServer.Region}:123456789012:again-job-queue{EventPatterns.QueueSuffixFor(name)}", targets.Single()!["Arn"]!.GetValue<string>());
+            Assert.Equal($"arn:aws:sqs:{MotoCli.Region}:123456789012:again-job-queue{EventPatterns.QueueSuffixFor(name)}", targets.Single()!["Arn"]!.GetValue<string>());
         }
 
         using var sqs = Sqs();
@@ -59,7 +60,7 @@ public sealed class EventBridgeOnMotoTests(MotoServer moto) : IClassFixture<Moto
         var statement = JsonNode.Parse(attributes.Attributes["Policy"])!["Statement"]![0]!;
         Assert.Equal("events.amazonaws.com", statement["Principal"]!["Service"]!.GetValue<string>());
         Assert.Equal(attributes.Attributes["QueueArn"], statement["Resource"]!.GetValue<string>());
-        Assert.Equal($"arn:aws:events:{MotoServer.Region}:123456789012:rule/shoal-again-job-queue-*", statement["Condition"]!["ArnLike"]!["aws:SourceArn"]!.GetValue<string>());
+        Assert.Equal($"arn:aws:events:{MotoCli.Region}:123456789012:rule/shoal-again-job-queue-*", statement["Condition"]!["ArnLike"]!["aws:SourceArn"]!.GetValue<string>());
     }
 
     [Theory]
@@ -146,15 +147,15 @@ public sealed class EventBridgeOnMotoTests(MotoServer moto) : IClassFixture<Moto
     private AmazonSQSClient Sqs() => new(new BasicAWSCredentials("testing", "testing"), new AmazonSQSConfig
     {
         ServiceURL = moto.Endpoint.ToString(),
-        AuthenticationRegion = MotoServer.Region,
+        AuthenticationRegion = MotoCli.Region,
     });
 
     private Task<ProcessResult> RunAsync(string tool, params string[] arguments)
     {
-        var path = ProcessRunner.Find(tool, MotoServer.PythonToolDirectories())
+        var path = ProcessRunner.Find(tool, MotoCli.PythonToolDirectories())
             ?? throw new InvalidOperationException($"{tool} is not on PATH: the AWS CLI ships with the machine image (see .ci/run)");
         // The AWS CLI v1 on the image ignores AWS_ENDPOINT_URL, so direct calls name the endpoint; apply.sh does the same.
-        string[] args = tool == "aws" ? ["--endpoint-url", moto.Environment["AWS_ENDPOINT_URL"], .. arguments] : arguments;
-        return ProcessRunner.RunAsync(path, args, environment: moto.Environment, timeout: TimeSpan.FromSeconds(90));
+        string[] args = tool == "aws" ? ["--endpoint-url", MotoCli.Environment(moto)["AWS_ENDPOINT_URL"], .. arguments] : arguments;
+        return ProcessRunner.RunAsync(path, args, environment: MotoCli.Environment(moto), timeout: TimeSpan.FromSeconds(90));
     }
 }

@@ -191,7 +191,7 @@ public sealed class IamPolicyTests
         var unscoped = IamPolicy.Statements(OperatorPolicy).Where(s => s.Resources.Contains("*")).SelectMany(s => s.Actions);
 
         Assert.Equal(
-            ["ec2:CreateFleet", "ec2:DescribeInstances", "ec2:DescribeLaunchTemplates", "ec2:DescribeSubnets", "ec2:RunInstances", "ssm:CancelCommand", "ssm:GetCommandInvocation"],
+            ["ec2:CreateFleet", "ec2:DescribeInstances", "ec2:DescribeLaunchTemplates", "ec2:DescribeSubnets", "ec2:RunInstances", "ssm:CancelCommand", "ssm:GetCommandInvocation", "ssm:ListCommands"],
             unscoped.Order(StringComparer.Ordinal));
     }
 
