@@ -94,6 +94,7 @@ internal sealed class WorkerPoolReconciler(OperatorContext context) : IReconcile
             Clients = context.Aws,
             Workers = context.Workers,
             Events = context.Events,
+            Metrics = context.Metrics,
             OwnerId = context.OwnerId,
             WorkerChanged = id => context.WorkerChanged(new ResourceKey(key.Namespace, WorkerNames.Of(pool.Metadata.Name, id))),
             Time = context.Time,

@@ -9,7 +9,7 @@ namespace Shoal.Operator.Engine;
 /// Collects what a pool's worker loops report and pokes the Worker controller, which writes the Worker
 /// status on its own schedule: many job steps become one API write.
 /// </summary>
-internal sealed class PoolObserver(Action<string> changed) : IEngineObserver
+internal sealed class PoolObserver(Action<string> changed, Action<string>? jobFinished = null) : IEngineObserver
 {
     private readonly ConcurrentDictionary<string, WorkerSnapshot> workers = new(StringComparer.Ordinal);
 
@@ -31,8 +31,17 @@ internal sealed class PoolObserver(Action<string> changed) : IEngineObserver
     public void AttemptStarted(string workerId, JobRecord job, DateTimeOffset at) =>
         Update(workerId, s => s with { Phase = WorkerPhases.Running, CurrentJob = job.JobId });
 
-    public void AttemptEnded(string workerId, JobRecord job, AttemptOutcome outcome, DateTimeOffset commandEndedAt) =>
+    public void AttemptEnded(string workerId, JobRecord job, AttemptOutcome outcome, DateTimeOffset commandEndedAt)
+    {
+        if (outcome is AttemptOutcome.Succeeded or AttemptOutcome.Failed)
+        {
+            jobFinished?.Invoke(outcome == AttemptOutcome.Succeeded ? "succeeded" : "failed");
+        }
+
         Update(workerId, s => s with { JobsDone = s.JobsDone + 1 });
+    }
+
+    public void JobRejected(string workerId, JobRecord job) => jobFinished?.Invoke("invalid");
 
     public void Forget(string workerId) => workers.TryRemove(workerId, out _);
 

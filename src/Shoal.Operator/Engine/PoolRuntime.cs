@@ -61,8 +61,9 @@ internal sealed class PoolRuntime : IAsyncDisposable
         try
         {
             await engine.StartWorkersAsync(jobQueue, pool, time, logger, cancellationToken, request.OwnerId);
-            var fleet = new WorkerFleetBridge(engine.Fleet!, request.Workers, pool, time, logger);
-            var observer = new PoolObserver(request.WorkerChanged);
+            var fleet = new WorkerFleetBridge(engine.Fleet!, request.Workers, pool, time, logger, request.Metrics);
+            var ns = pool.Metadata.Namespace ?? "default";
+            var observer = new PoolObserver(request.WorkerChanged, outcome => request.Metrics.CountJobFinished(ns, jobQueue.Metadata.Name, outcome));
             var queueSettings = SpecMapper.ToQueueSettings(jobQueue) with { Name = engine.Queue.Name };
             var runner = new PoolRunner(
                 new WorkerLoopPorts(engine.Queue, engine.Ledger, engine.Runner!, fleet),

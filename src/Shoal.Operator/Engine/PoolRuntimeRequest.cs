@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Shoal.Api.V1Alpha1;
 using Shoal.Aws.Sdk;
+using Shoal.Operator.Observability;
 using Shoal.Operator.Runtime;
 
 namespace Shoal.Operator.Engine;
@@ -18,6 +19,8 @@ internal sealed record PoolRuntimeRequest
     public required IResourceClient<Worker> Workers { get; init; }
 
     public required IEventRecorder Events { get; init; }
+
+    public required OperatorMetrics Metrics { get; init; }
 
     public required string OwnerId { get; init; }
 

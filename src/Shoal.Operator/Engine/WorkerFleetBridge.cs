@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Shoal.Api.V1Alpha1;
 using Shoal.Core.Ports;
+using Shoal.Operator.Observability;
 using Shoal.Operator.Runtime;
 
 namespace Shoal.Operator.Engine;
@@ -10,7 +11,7 @@ namespace Shoal.Operator.Engine;
 /// its finalizer); terminating only deletes the Worker CR, so the Worker controller's finalizer stays the
 /// one code path that terminates instances (DESIGN §4).
 /// </summary>
-internal sealed class WorkerFleetBridge(IWorkerFleet inner, IResourceClient<Worker> workers, WorkerPool pool, TimeProvider time, ILogger logger) : IWorkerFleet
+internal sealed class WorkerFleetBridge(IWorkerFleet inner, IResourceClient<Worker> workers, WorkerPool pool, TimeProvider time, ILogger logger, OperatorMetrics? metrics = null) : IWorkerFleet
 {
     private static readonly int CreateAttempts = 5;
 
@@ -19,6 +20,7 @@ internal sealed class WorkerFleetBridge(IWorkerFleet inner, IResourceClient<Work
         var launched = await inner.LaunchAsync(request, cancellationToken);
         foreach (var info in launched)
         {
+            metrics?.CountWorkerLaunched(pool.Metadata.Namespace ?? "default", pool.Metadata.Name, info.CapacityType);
             await RegisterAsync(info, adopted: false, cancellationToken);
         }
 

@@ -36,6 +36,22 @@ public sealed class PoolObserverTests
     }
 
     [Fact]
+    public void Only_final_outcomes_count_as_finished_jobs()
+    {
+        var finished = new List<string>();
+        var observer = new PoolObserver(_ => { }, finished.Add);
+        var job = new JobRecord { JobId = "j1", Queue = "q", Status = JobStatus.Running };
+
+        observer.AttemptEnded("i-1", job, AttemptOutcome.Retrying, T0);
+        observer.AttemptEnded("i-1", job, AttemptOutcome.Interrupted, T0);
+        observer.AttemptEnded("i-1", job, AttemptOutcome.Failed, T0);
+        observer.AttemptEnded("i-1", job, AttemptOutcome.Succeeded, T0);
+        observer.JobRejected("i-1", job);
+
+        Assert.Equal(["failed", "succeeded", "invalid"], finished);
+    }
+
+    [Fact]
     public void Every_engine_phase_has_an_api_phase()
     {
         var names = Enum.GetValues<WorkerPhase>().Select(PoolObserver.PhaseName).ToList();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Shoal.Api.V1Alpha1;
 using Shoal.Core.Ports;
 using Shoal.Operator.Engine;
+using Shoal.Operator.Observability;
 using Shoal.Operator.Runtime;
 using Shoal.Operator.Tests.Runtime;
 
@@ -29,7 +30,8 @@ public sealed class WorkerFleetBridgeTests
     {
         fleet.Next = [Info("i-0abc", "m5.large", "spot"), Info("i-0def", "c5.large", "on-demand")];
 
-        var launched = await Bridge().LaunchAsync(new LaunchRequest("render", "frames-job-queue", 3, "render-1"), CancellationToken.None);
+        var metrics = new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry());
+        var launched = await new WorkerFleetBridge(fleet, workers, Pool(), time, NullLogger.Instance, metrics).LaunchAsync(new LaunchRequest("render", "frames-job-queue", 3, "render-1"), CancellationToken.None);
 
         Assert.Equal(2, launched.Count);
         Assert.Equal(["render-i-0abc", "render-i-0def"], workers.Created.Select(w => w.Metadata.Name));
@@ -47,6 +49,12 @@ public sealed class WorkerFleetBridgeTests
         Assert.Equal("Launching", status.GetProperty("phase").GetString());
         Assert.Equal("c5.large", status.GetProperty("instanceType").GetString());
         Assert.Equal("on-demand", status.GetProperty("capacityType").GetString());
+
+        using var exported = new MemoryStream();
+        await metrics.ExportAsTextAsync(exported, CancellationToken.None);
+        var text = System.Text.Encoding.UTF8.GetString(exported.ToArray());
+        Assert.Contains("shoal_workers_launched_total{namespace=\"vfx\",pool=\"render\",capacity=\"spot\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("shoal_workers_launched_total{namespace=\"vfx\",pool=\"render\",capacity=\"on-demand\"} 1", text, StringComparison.Ordinal);
     }
 
     [Fact]
