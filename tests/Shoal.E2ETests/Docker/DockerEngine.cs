@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Shoal.E2ETests.Docker;
@@ -69,6 +70,10 @@ internal static class DockerEngine
         {
             return $"{endpoint.Description} did not answer GET /_ping within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
         }
+        catch (HttpRequestException e) when (Innermost(e) is AuthenticationException tls)
+        {
+            return $"{endpoint.Description}: {tls.Message} Check the files in {endpoint.CertPath}: ca.pem must have signed the engine's certificate, and the engine must accept cert.pem";
+        }
         catch (HttpRequestException e)
         {
             return $"{endpoint.Description}: {Innermost(e).Message}";
@@ -98,7 +103,7 @@ internal static class DockerEngine
         else if (endpoint.CertPath is { } certs)
         {
             // As the docker CLI does with DOCKER_TLS_VERIFY: present cert.pem/key.pem, trust only ca.pem.
-            var ca = X509Certificate2.CreateFromPemFile(Path.Combine(certs, "ca.pem"));
+            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(certs, "ca.pem")));
             var client = X509Certificate2.CreateFromPemFile(Path.Combine(certs, "cert.pem"), Path.Combine(certs, "key.pem"));
             handler.SslOptions = new SslClientAuthenticationOptions
             {

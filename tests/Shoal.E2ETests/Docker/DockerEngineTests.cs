@@ -115,6 +115,28 @@ public sealed class DockerEngineTests
     }
 
     [Fact]
+    public async Task A_TLS_engine_is_pinged_with_the_client_certificate_and_trusted_through_ca_pem()
+    {
+        using var engine = new FakeTlsDockerEngine();
+
+        Assert.Null(await DockerEngine.PingAsync(engine.Endpoint, Generous));
+        Assert.Equal(1, engine.ClientCertificates);
+    }
+
+    [Fact]
+    public async Task A_TLS_engine_whose_certificate_ca_pem_did_not_sign_is_unreachable()
+    {
+        using var engine = new FakeTlsDockerEngine();
+        engine.WithForeignCa();
+
+        var why = await DockerEngine.PingAsync(engine.Endpoint, Generous);
+
+        Assert.NotNull(why);
+        Assert.StartsWith($"DOCKER_HOST=tcp://127.0.0.1:{engine.Port} with TLS: ", why, StringComparison.Ordinal);
+        Assert.EndsWith($"Check the files in {engine.CertPath}: ca.pem must have signed the engine's certificate, and the engine must accept cert.pem", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_skip_reason_says_what_is_missing_why_and_what_needs_it()
     {
         Assert.Equal(
