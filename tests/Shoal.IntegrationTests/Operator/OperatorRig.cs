@@ -19,7 +19,7 @@ internal sealed class OperatorRig : IAsyncDisposable
 {
     private readonly List<OperatorProcess> operators = [];
 
-    private OperatorRig(MotoServer moto, SsmDoubleServer ssm, KubeApiServer api, TempDirectory temp)
+    private OperatorRig(MotoServer moto, SsmDoubleServer ssm, KubeApiServer? api, TempDirectory temp, Action<string> writeKubeconfig)
     {
         Moto = moto;
         Ssm = ssm;
@@ -27,7 +27,7 @@ internal sealed class OperatorRig : IAsyncDisposable
         Temp = temp;
         Aws = new AwsCli(moto.Endpoint);
         Kubeconfig = Path.Combine(temp.Path, "kubeconfig");
-        api.WriteKubeconfig(Kubeconfig);
+        writeKubeconfig(Kubeconfig);
         Kubectl = new Kubectl(Kubeconfig, Path.Combine(temp.Path, "kube-cache"));
         Manifests = Directory.CreateDirectory(Path.Combine(temp.Path, "manifests")).FullName;
     }
@@ -36,7 +36,8 @@ internal sealed class OperatorRig : IAsyncDisposable
 
     public SsmDoubleServer Ssm { get; }
 
-    public KubeApiServer Api { get; }
+    /// <summary>The in-process emulator; null when the rig drives a real cluster through an external kubeconfig.</summary>
+    public KubeApiServer? Api { get; }
 
     public TempDirectory Temp { get; }
 
@@ -60,7 +61,23 @@ internal sealed class OperatorRig : IAsyncDisposable
         await moto.ResetAsync();
         var ssm = await SsmDoubleServer.StartAsync(new SsmDoubleOptions { Upstream = moto.Endpoint, TerminatedInstanceTimeout = TimeSpan.FromSeconds(5) });
         var api = await KubeApiServer.StartAsync();
-        return new OperatorRig(moto, ssm, api, new TempDirectory());
+        return new OperatorRig(moto, ssm, api, new TempDirectory(), path => api.WriteKubeconfig(path));
+    }
+
+    /// <summary>
+    /// The same world against a real cluster (k3s in tests/Shoal.E2ETests) instead of the emulator. The
+    /// kubeconfig is copied into the rig's folder, so the caller may delete its own file at once.
+    /// </summary>
+    public static async Task<OperatorRig> StartAsync(MotoServer moto, string kubeconfig)
+    {
+        if (!File.Exists(kubeconfig))
+        {
+            throw new FileNotFoundException($"kubeconfig '{kubeconfig}' does not exist: pass the path of the cluster's kubeconfig file", kubeconfig);
+        }
+
+        await moto.ResetAsync();
+        var ssm = await SsmDoubleServer.StartAsync(new SsmDoubleOptions { Upstream = moto.Endpoint, TerminatedInstanceTimeout = TimeSpan.FromSeconds(5) });
+        return new OperatorRig(moto, ssm, null, new TempDirectory(), path => File.Copy(kubeconfig, path));
     }
 
     public static string RepoRoot()
@@ -154,7 +171,11 @@ internal sealed class OperatorRig : IAsyncDisposable
             op.Dispose();
         }
 
-        await Api.DisposeAsync();
+        if (Api is not null)
+        {
+            await Api.DisposeAsync();
+        }
+
         await Ssm.DisposeAsync();
         Temp.Dispose();
     }
