@@ -6,7 +6,8 @@ using Shoal.Operator.Runtime;
 namespace Shoal.Operator.Tests.Runtime;
 
 // KubernetesClient's LeaderElector keeps its own wall-clock timers (no TimeProvider), so these tests run it with
-// sub-second periods over a fake lock and wait for its callbacks with a deadline.
+// short periods over a fake lock and wait for its callbacks with a deadline. The renew deadline (2 s) is
+// long enough that a busy CI machine starving the renew loop for a moment does not lose the lease.
 public sealed class LeaderElectionTests
 {
     private readonly FakeLock lease = new("op-0");
@@ -20,9 +21,9 @@ public sealed class LeaderElectionTests
     {
         Namespace = "shoal-system",
         Identity = "op-0",
-        LeaseDuration = TimeSpan.FromMilliseconds(600),
-        RenewDeadline = TimeSpan.FromMilliseconds(300),
-        RetryPeriod = TimeSpan.FromMilliseconds(50),
+        LeaseDuration = TimeSpan.FromSeconds(3),
+        RenewDeadline = TimeSpan.FromSeconds(2),
+        RetryPeriod = TimeSpan.FromMilliseconds(100),
     };
 
     [Fact]
