@@ -135,7 +135,7 @@ public sealed class OperatorScenarioTests(MotoServer moto) : IClassFixture<MotoS
             [RbacRules.Key("core", "events", "patch")] = "only when the same event repeats within the recorder's aggregation window",
         };
         var granted = RbacRules.Granted(Path.Combine(OperatorRig.RepoRoot(), "config", "rbac", "role.yaml"));
-        var used = RbacRules.Used(rig.Api.Requests);
+        var used = RbacRules.Used(rig.Api!.Requests);
 
         Assert.True(used.IsSubsetOf(granted), $"requests the role does not grant: {string.Join("; ", used.Except(granted))}");
         var unused = granted.Except(used).Except(notExercised.Keys).ToList();
@@ -205,7 +205,7 @@ public sealed class OperatorScenarioTests(MotoServer moto) : IClassFixture<MotoS
             Assert.Contains("no AWS region: set AWS_REGION", op.Log, StringComparison.Ordinal);
         }
 
-        var unreachable = rig.Temp.File("unreachable-kubeconfig", File.ReadAllText(rig.Kubeconfig).Replace(rig.Api.BaseAddress.ToString().TrimEnd('/'), "http://127.0.0.1:9", StringComparison.Ordinal));
+        var unreachable = rig.Temp.File("unreachable-kubeconfig", File.ReadAllText(rig.Kubeconfig).Replace(rig.Api!.BaseAddress.ToString().TrimEnd('/'), "http://127.0.0.1:9", StringComparison.Ordinal));
         using (var op = OperatorProcess.Start(new Dictionary<string, string>(rig.AwsEnvironment), "--kubeconfig", unreachable, "--metrics-address", "http://127.0.0.1:0"))
         {
             Assert.Equal(2, await op.WaitForExitAsync(TimeSpan.FromSeconds(60)));
