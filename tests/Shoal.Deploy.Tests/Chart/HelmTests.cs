@@ -3,32 +3,26 @@ using Shoal.Deploy.Tests.Support;
 
 namespace Shoal.Deploy.Tests.Chart;
 
-// helm is not on this machine (not in Debian, not on npm), so these report themselves skipped here and
-// run wherever helm is on PATH: a developer laptop, a hosted CI image.
-public sealed class HelmTests(ITestOutputHelper output)
+// helm is not on this machine (not in Debian, not on npm), so these report themselves skipped here
+// (HelmFact) and run wherever helm is on PATH: a developer laptop, a hosted CI image.
+public sealed class HelmTests
 {
     private static readonly string Chart = RepoPaths.Of("charts", "shoal");
 
-    [Fact]
-    public async Task Helm_lint_passes_when_helm_is_installed()
+    [HelmFact]
+    public async Task Helm_lint_passes()
     {
-        if (Helm() is not { } helm)
-        {
-            return;
-        }
+        var helm = Helm();
 
         var result = await ProcessRunner.RunAsync(helm, ["lint", Chart, "--strict", "--set", "aws.region=us-east-1"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    [Fact]
-    public async Task Helm_template_renders_every_resource_when_helm_is_installed()
+    [HelmFact]
+    public async Task Helm_template_renders_every_resource()
     {
-        if (Helm() is not { } helm)
-        {
-            return;
-        }
+        var helm = Helm();
 
         var result = await ProcessRunner.RunAsync(helm, ["template", "shoal", Chart, "--namespace", "shoal-system", "--include-crds",
             "--set", "aws.region=us-east-1", "--set", "metrics.serviceMonitor.enabled=true"]);
@@ -40,13 +34,10 @@ public sealed class HelmTests(ITestOutputHelper output)
             kinds);
     }
 
-    [Fact]
-    public async Task Helm_template_without_a_region_says_what_to_set_when_helm_is_installed()
+    [HelmFact]
+    public async Task Helm_template_without_a_region_says_what_to_set()
     {
-        if (Helm() is not { } helm)
-        {
-            return;
-        }
+        var helm = Helm();
 
         var result = await ProcessRunner.RunAsync(helm, ["template", "shoal", Chart]);
 
@@ -54,14 +45,5 @@ public sealed class HelmTests(ITestOutputHelper output)
         Assert.Contains("aws.region is required", result.StandardError, StringComparison.Ordinal);
     }
 
-    private string? Helm()
-    {
-        var helm = ProcessRunner.Find("helm");
-        if (helm is null)
-        {
-            output.WriteLine("skipped: helm is not on PATH (it is not packaged for Debian or npm, so this machine cannot have it); the chart is checked as YAML by the other chart tests");
-        }
-
-        return helm;
-    }
+    private static string Helm() => ProcessRunner.Find("helm") ?? throw new InvalidOperationException("helm is not on PATH");
 }

@@ -5,17 +5,13 @@ namespace Shoal.Deploy.Tests.Chart;
 
 // The chart passes settings as command-line switches; each must be one the operator reads, or the
 // operator would start with a default the user did not choose.
-public sealed partial class OperatorSwitchTests(ITestOutputHelper output)
+public sealed partial class OperatorSwitchTests
 {
     [Fact]
-    public void Every_switch_the_chart_passes_is_one_the_operator_knows_when_the_operator_declares_them()
+    public void Every_switch_the_chart_passes_is_one_the_operator_knows()
     {
         var known = OperatorSwitches();
-        if (known.Count == 0)
-        {
-            output.WriteLine("skipped: src/Shoal.Operator declares no \"--switch\" names yet (the operator host is not in this tree)");
-            return;
-        }
+        Assert.NotEmpty(known);
 
         var unknown = DeploymentTests.Args().Select(a => a.Split('=', 2)[0]).Where(s => !known.Contains(s)).ToList();
 
