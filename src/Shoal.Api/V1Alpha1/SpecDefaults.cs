@@ -8,7 +8,7 @@ public static class SpecDefaults
     public const int Retry = 3;
     public const string Platform = Platforms.Linux;
     public const int MaxInterruptions = 10;
-    public const int LeaseSeconds = 120;
+    public const int LeaseSeconds = 300;
     public const string ExecutableSuffix = ".sh";
     public const int RetentionDays = 14;
     public const string DeletionPolicy = DeletionPolicies.Retain;

@@ -13,7 +13,7 @@ public sealed record QueueSettings
     public int MaxInterruptions { get; init; } = 10;
 
     /// <summary>How long a claim holds without renewal; the running worker renews it well before.</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Delay before a failed job is visible again: the first retry waits this long, doubling up to 5 minutes.</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(1);

@@ -23,7 +23,7 @@ public sealed class JobQueueJsonTests
         Assert.Null(spec.JobDefaults.Document);
         Assert.Null(spec.JobDefaults.TimeoutSeconds);
         Assert.Equal(10, spec.MaxInterruptions);
-        Assert.Equal(120, spec.LeaseSeconds);
+        Assert.Equal(300, spec.LeaseSeconds);
         Assert.Null(spec.Ingest);
         Assert.Equal(14, spec.Retention.Days);
         Assert.Equal("Retain", spec.DeletionPolicy);

@@ -208,7 +208,7 @@ public sealed class ManifestValidationTests
     {
         var set = ManifestLoader.Parse("m.yaml", Yaml.QueueWithSpec("  leaseSeconds: ~\n  jobDefaults:\n    retry: null"));
 
-        Assert.Equal(120, set.JobQueues[0].Spec.LeaseSeconds);
+        Assert.Equal(300, set.JobQueues[0].Spec.LeaseSeconds);
         Assert.Equal(3, set.JobQueues[0].Spec.JobDefaults.Retry);
     }
 

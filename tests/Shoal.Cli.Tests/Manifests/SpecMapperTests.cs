@@ -2,6 +2,7 @@ using Shoal.Api.V1Alpha1;
 using Shoal.Aws.Hosting;
 using Shoal.Cli.Manifests;
 using Shoal.Core.Jobs;
+using Shoal.Core.Scaling;
 
 namespace Shoal.Cli.Tests.Manifests;
 
@@ -43,7 +44,8 @@ public sealed class SpecMapperTests
         Assert.Null(settings.Defaults.TimeoutSeconds);
         Assert.Equal("AWS-RunShellScript", settings.Defaults.DocumentFor());
         Assert.Equal(10, settings.MaxInterruptions);
-        Assert.Equal(TimeSpan.FromMinutes(2), settings.LeaseDuration);
+        Assert.Equal(new QueueSettings { Name = "q" }.LeaseDuration, settings.LeaseDuration);
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.LeaseDuration);
     }
 
     [Theory]
