@@ -195,6 +195,27 @@ public sealed class OperatorScenarioTests(MotoServer moto) : IClassFixture<MotoS
     }
 
     [Fact]
+    public async Task An_instance_launched_elsewhere_with_the_adoption_tag_becomes_an_adopted_Worker_and_is_terminated_when_idle()
+    {
+        await using var rig = await OperatorRig.StartAsync(moto);
+        rig.WriteManifests([.. FastPool, ("  jobsPerWorker: 1", "  jobsPerWorker: 1\n  adoptionTagKey: shoal-queue")]);
+        var outsider = await rig.Aws.RunAsync("ec2", "run-instances", "--image-id", "ami-12c6146b", "--count", "1", "--instance-type", "t3.micro",
+            "--tag-specifications", "ResourceType=instance,Tags=[{Key=shoal-queue,Value=demo-job-queue}]", "--query", "Instances[0].InstanceId", "--output", "text");
+        await rig.Kubectl.RunAsync("apply", "-f", Path.Combine(OperatorRig.RepoRoot(), "config", "crd"));
+        await rig.Kubectl.RunAsync("apply", "-f", rig.Manifests);
+        rig.StartOperator("replica-a");
+
+        var name = $"demo-pool-{outsider}";
+        await rig.UntilAsync(async () => (await rig.Kubectl.TryAsync("get", "worker", name)).ExitCode == 0, $"Worker {name} for the tagged instance");
+        Assert.Equal("true", await rig.Kubectl.RunAsync("get", "worker", name, "-o", "jsonpath={.spec.adopted}"));
+
+        await rig.SubmitAsync(Job("on-any", "echo done"));
+        await rig.UntilAsync(() => AllTerminalAsync(rig, "on-any"), "the job to end");
+        await rig.UntilAsync(async () => (await rig.InstancesAsync()).Single(i => i.GetProperty("InstanceId").GetString() == outsider).GetProperty("State").GetProperty("Name").GetString() is "terminated" or "shutting-down", "the adopted instance to be terminated once idle");
+        Assert.Equal("", await rig.Kubectl.RunAsync("get", "worker", name, "--ignore-not-found"));
+    }
+
+    [Fact]
     public async Task Operator_refuses_to_start_on_bad_settings_with_what_to_do()
     {
         await using var rig = await OperatorRig.StartAsync(moto);
