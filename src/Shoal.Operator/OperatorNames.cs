@@ -3,8 +3,6 @@ namespace Shoal.Operator;
 // Names the operator writes into the cluster; RBAC, the docs and the tests read them from here.
 internal static class OperatorNames
 {
-    public const string Component = "shoal-operator";
-
     // On a JobQueue: its AWS resources are cleaned up (deletionPolicy Delete) before the CR goes.
     public const string JobQueueFinalizer = "shoal.dev/aws-resources";
 

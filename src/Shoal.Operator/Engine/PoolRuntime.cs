@@ -92,8 +92,6 @@ internal sealed class PoolRuntime : IAsyncDisposable
 
     public bool Interrupt(string workerId, string reason) => Runner.Interrupt(workerId, reason);
 
-    public Task<JobCounts> CountsAsync(CancellationToken cancellationToken) => engine.Ledger.GetCountsAsync(QueueName, cancellationToken);
-
     public async ValueTask DisposeAsync()
     {
         await stopping.CancelAsync();

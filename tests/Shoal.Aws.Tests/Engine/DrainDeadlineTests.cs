@@ -5,6 +5,7 @@ using Shoal.Aws.Ledger;
 using Shoal.Aws.Queue;
 using Shoal.Aws.Tests.Commands;
 using Shoal.Aws.Tests.Moto;
+using Shoal.Aws.Tests.Support;
 using Shoal.Core.Jobs;
 using Shoal.Core.Ports;
 using Shoal.Core.Scaling;
@@ -63,12 +64,7 @@ public sealed class DrainDeadlineTests(MotoServer moto) : IClassFixture<MotoServ
         using var drains = new DeadlineDrains(new LoopSignals(loop), TimeProvider.System, TimeSpan.FromSeconds(1));
 
         var running = loop.RunAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (loop.Phase != WorkerPhase.Running || ssm.Created.Count == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the job did not start");
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => loop.Phase == WorkerPhase.Running && ssm.Created.Count > 0, "the job to start");
 
         Assert.True(drains.Drain(Worker, "ScheduledChange"));
         var exit = await running.WaitAsync(TimeSpan.FromSeconds(30));

@@ -5,6 +5,7 @@ using Shoal.Aws.Errors;
 using Shoal.Aws.Fleet;
 using Shoal.Aws.Sdk;
 using Shoal.Aws.Tests.Moto;
+using Shoal.Aws.Tests.Support;
 using Shoal.Core.Ports;
 
 namespace Shoal.Aws.Tests.Fleet;
@@ -72,15 +73,7 @@ public sealed class Ec2GarbageCollectorTests(MotoServer moto) : IClassFixture<Mo
         Assert.Equal("running", (await StatesAsync())[workers[0].WorkerId]);
     }
 
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the collector did not get there within 20 s");
-            await Task.Delay(20);
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition) => Eventually.TrueAsync(condition, "the collector's next step");
 
     [Fact]
     public async Task Orphans_older_than_the_grace_period_are_terminated_and_known_young_and_foreign_ones_are_left()

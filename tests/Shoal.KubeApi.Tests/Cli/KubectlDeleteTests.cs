@@ -1,5 +1,6 @@
 using System.Net;
 using Shoal.KubeApi.Tests.Support;
+using Shoal.Aws.Tests.Support;
 
 namespace Shoal.KubeApi.Tests.Cli;
 

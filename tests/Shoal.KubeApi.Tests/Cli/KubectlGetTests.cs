@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Shoal.KubeApi.Tests.Support;
+using Shoal.Aws.Tests.Support;
 
 namespace Shoal.KubeApi.Tests.Cli;
 

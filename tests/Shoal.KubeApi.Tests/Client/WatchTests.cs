@@ -5,6 +5,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
 using Shoal.KubeApi.Tests.Support;
+using Shoal.Aws.Tests.Support;
 
 namespace Shoal.KubeApi.Tests.Client;
 

@@ -3,6 +3,7 @@ using Shoal.Aws.Commands;
 using Shoal.Aws.Errors;
 using Shoal.Aws.Tests.Moto;
 using Shoal.Core.Ports;
+using Shoal.Aws.Tests.Support;
 
 namespace Shoal.SsmDouble.Tests.Wire;
 

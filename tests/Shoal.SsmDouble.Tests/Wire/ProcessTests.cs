@@ -3,6 +3,7 @@ using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Shoal.Aws.Sdk;
 using Shoal.Aws.Tests.Moto;
+using Shoal.Aws.Tests.Support;
 
 namespace Shoal.SsmDouble.Tests.Wire;
 

@@ -1,9 +1,13 @@
 using System.Diagnostics;
 
-namespace Shoal.SsmDouble.Tests.Wire;
+namespace Shoal.Aws.Tests.Support;
 
-/// <summary>For what happens on another thread or process (the double's periodic check, a child process): ask again until a deadline.</summary>
-internal static class Eventually
+/// <summary>
+/// For what happens on another thread or process (moto, a child process, a server's own timer): ask again
+/// until a deadline. Unit tests drive time with FakeTimeProvider instead. Linked into the other test
+/// projects that need it, so there is one of these.
+/// </summary>
+public static class Eventually
 {
     public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
     {
@@ -28,4 +32,10 @@ internal static class Eventually
 
     public static Task<T> PollAsync<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null) =>
         UntilAsync(() => Task.FromResult(probe()), done, what, timeout);
+
+    public static Task TrueAsync(Func<Task<bool>> probe, string what, TimeSpan? timeout = null) =>
+        UntilAsync(probe, done => done, what, timeout);
+
+    public static Task TrueAsync(Func<bool> probe, string what, TimeSpan? timeout = null) =>
+        PollAsync(probe, done => done, what, timeout);
 }
