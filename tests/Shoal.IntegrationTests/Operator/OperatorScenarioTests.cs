@@ -216,6 +216,24 @@ public sealed class OperatorScenarioTests(MotoServer moto) : IClassFixture<MotoS
     }
 
     [Fact]
+    public async Task Deleting_a_JobQueue_with_deletion_policy_Delete_removes_its_queues_and_table_through_its_finalizer()
+    {
+        await using var rig = await OperatorRig.StartAsync(moto);
+        rig.WriteManifests(("deletionPolicy: Retain", "deletionPolicy: Delete"));
+        await rig.Kubectl.RunAsync("apply", "-f", Path.Combine(OperatorRig.RepoRoot(), "config", "crd"));
+        await rig.Kubectl.RunAsync("apply", "-f", Path.Combine(rig.Manifests, "jobqueue.yaml"));
+        rig.StartOperator("replica-a");
+        await rig.UntilAsync(async () => await ReadyAsync(rig, "jobqueue", "demo") == "True", "JobQueue demo to be Ready");
+        Assert.Contains("demo-job-monitoring", await rig.Aws.RunAsync("dynamodb", "list-tables"), StringComparison.Ordinal);
+        Assert.Contains("demo-job-queue-dead-letter", await rig.Aws.RunAsync("sqs", "list-queues"), StringComparison.Ordinal);
+
+        await rig.Kubectl.RunAsync("delete", "jobqueue", "demo", "--timeout=60s");
+
+        Assert.DoesNotContain("demo-job-monitoring", await rig.Aws.RunAsync("dynamodb", "list-tables"), StringComparison.Ordinal);
+        Assert.DoesNotContain("demo-job-queue", await rig.Aws.RunAsync("sqs", "list-queues"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Operator_refuses_to_start_on_bad_settings_with_what_to_do()
     {
         await using var rig = await OperatorRig.StartAsync(moto);
